@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using WebhookDispatcher.Api.Ingestion;
+using WebhookDispatcher.Api.Models;
+using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Storage;
+
+namespace WebhookDispatcher.Api.Apis;
+
+/// <summary>Deliveries, and the dead-letter view: review dead deliveries and send them again by hand.</summary>
+public static class DeliveriesApi
+{
+    public static RouteGroupBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/deliveries").WithTags("Deliveries");
+
+        api.MapGet("/", ListDeliveries).WithSummary("Deliveries by status (status=dead for the dead letters), most recently changed first");
+        api.MapGet("/{id}", GetDelivery).WithSummary("A delivery and its attempts");
+        api.MapPost("/{id}/retry", RetryDelivery).WithSummary("Send a dead delivery again, with a fresh budget of attempts");
+
+        return api;
+    }
+
+    public static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> ListDeliveries(
+        DeliveryStore deliveries, string? status, string? endpointId, int? page, int? limit, CancellationToken cancellationToken)
+    {
+        if (status is not null && !DeliveryStatus.IsValid(status))
+        {
+            return Problems.Validation("status", $"The status is one of {string.Join(", ", DeliveryStatus.All)}.");
+        }
+        Guid? endpoint = null;
+        if (endpointId is not null)
+        {
+            if (!Guid.TryParse(endpointId, out var parsed))
+            {
+                return Problems.Validation("endpointId", $"'{endpointId}' is not an endpoint id (a UUID).");
+            }
+            endpoint = parsed;
+        }
+        if (EventsApi.PageProblem(page, limit) is { } problem)
+        {
+            return problem;
+        }
+        var (pageNumber, pageSize) = (page ?? 1, limit ?? 20);
+        var items = await deliveries.ListAsync(status, endpoint, pageSize, (pageNumber - 1) * pageSize, cancellationToken);
+        return TypedResults.Ok(new DeliveryPage(pageNumber, pageSize, items));
+    }
+
+    public static async Task<Results<Ok<DeliveryDetails>, ProblemHttpResult>> GetDelivery(string id, DeliveryStore deliveries, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, out var deliveryId))
+        {
+            return Problems.Validation("id", $"'{id}' is not a delivery id (a number).");
+        }
+        return await deliveries.GetAsync(deliveryId, cancellationToken) is { } delivery
+            ? TypedResults.Ok(delivery)
+            : Problems.NotFound($"No delivery {deliveryId}.");
+    }
+
+    public static async Task<Results<Accepted<RetryAccepted>, ProblemHttpResult>> RetryDelivery(
+        string id, DeliveryStore deliveries, WakeUpPublisher wakeUp, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, out var deliveryId))
+        {
+            return Problems.Validation("id", $"'{id}' is not a delivery id (a number).");
+        }
+        var retried = await deliveries.RetryDeadAsync(deliveryId, null, cancellationToken);
+        if (retried.Count == 0)
+        {
+            return await deliveries.GetAsync(deliveryId, cancellationToken) is { } existing
+                ? Problems.Create(StatusCodes.Status409Conflict, "Not dead", $"Delivery {deliveryId} is {existing.Status}; only a dead delivery can be retried.")
+                : Problems.NotFound($"No delivery {deliveryId}.");
+        }
+        wakeUp.Publish(retried.Count);
+        return TypedResults.Accepted($"/deliveries/{deliveryId}", new RetryAccepted(retried));
+    }
+}

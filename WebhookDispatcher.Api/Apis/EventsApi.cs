@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using WebhookDispatcher.Api.Ingestion;
+using WebhookDispatcher.Api.Models;
+using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Storage;
+
+namespace WebhookDispatcher.Api.Apis;
+
+public static class EventsApi
+{
+    public const int MaxPageSize = 100;
+
+    public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/events").WithTags("Events");
+
+        api.MapPost("/", CreateEvent)
+            .WithSummary("Submit an event for delivery")
+            .WithDescription("Canonical { merchantId, type, data, idempotencyKey? }, or a seed shape: { merchantId, amount, currency, transactionId } or { target_url, payload }.");
+        api.MapPost("/batch", CreateBatch).WithSummary("Submit up to 1,000 events in one transaction");
+        api.MapGet("/", ListEvents).WithSummary("List events, newest first");
+        api.MapGet("/{id}", GetEvent).WithSummary("An event with its deliveries and every attempt");
+        api.MapPost("/{id}/retry", RetryEvent).WithSummary("Send an event's dead deliveries again");
+
+        return api;
+    }
+
+    public static async Task<Results<Accepted<EventAccepted>, ProblemHttpResult>> CreateEvent(
+        HttpRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        EventIngestion ingestion,
+        CancellationToken cancellationToken)
+    {
+        var (events, problem) = await ingestion.IngestOneAsync(request, idempotencyKey, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var accepted = EventAccepted.From(events![0]);
+        if (accepted.Replayed)
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        return TypedResults.Accepted($"/events/{accepted.Id}", accepted);
+    }
+
+    public static async Task<Results<Accepted<BatchAccepted>, ProblemHttpResult>> CreateBatch(
+        HttpRequest request,
+        EventIngestion ingestion,
+        CancellationToken cancellationToken)
+    {
+        if (request.Headers.ContainsKey("Idempotency-Key"))
+        {
+            return Problems.Validation("Idempotency-Key", "A batch takes an idempotencyKey on each event, not the header.");
+        }
+        var (events, problem) = await ingestion.IngestBatchAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var accepted = events!.Select(EventAccepted.From).ToList();
+        var replayed = accepted.Count(e => e.Replayed);
+        return TypedResults.Accepted("/events", new BatchAccepted(accepted.Count - replayed, replayed, accepted));
+    }
+
+    public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> ListEvents(
+        EventStore events,
+        string? status,
+        string? merchantId,
+        int? page,
+        int? limit,
+        CancellationToken cancellationToken)
+    {
+        if (status is not null && !DeliveryStatus.IsValid(status))
+        {
+            return Problems.Validation("status", $"The status is one of {string.Join(", ", DeliveryStatus.All)}.");
+        }
+        if (PageProblem(page, limit) is { } problem)
+        {
+            return problem;
+        }
+        var (pageNumber, pageSize) = (page ?? 1, limit ?? 20);
+        var items = await events.ListAsync(merchantId, status, pageSize, (pageNumber - 1) * pageSize, cancellationToken);
+        return TypedResults.Ok(new EventPage(pageNumber, pageSize, items));
+    }
+
+    public static async Task<Results<Ok<EventDetails>, ProblemHttpResult>> GetEvent(
+        string id,
+        EventStore events,
+        CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var eventId))
+        {
+            return Problems.Validation("id", $"'{id}' is not an event id (a UUID).");
+        }
+        var details = await events.GetAsync(eventId, cancellationToken);
+        return details is null ? Problems.NotFound($"No event {eventId}.") : TypedResults.Ok(details);
+    }
+
+    public static async Task<Results<Accepted<RetryAccepted>, ProblemHttpResult>> RetryEvent(
+        string id,
+        DeliveryStore deliveries,
+        EventStore events,
+        WakeUpPublisher wakeUp,
+        CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var eventId))
+        {
+            return Problems.Validation("id", $"'{id}' is not an event id (a UUID).");
+        }
+        var retried = await deliveries.RetryDeadAsync(null, eventId, cancellationToken);
+        if (retried.Count == 0)
+        {
+            return await events.GetAsync(eventId, cancellationToken) is null
+                ? Problems.NotFound($"No event {eventId}.")
+                : Problems.Create(StatusCodes.Status409Conflict, "Nothing to retry", $"Event {eventId} has no dead delivery.");
+        }
+        wakeUp.Publish(retried.Count);
+        return TypedResults.Accepted($"/events/{eventId}", new RetryAccepted(retried));
+    }
+
+    internal static ProblemHttpResult? PageProblem(int? page, int? limit)
+    {
+        if (page is < 1)
+        {
+            return Problems.Validation("page", "The page is 1 or more.");
+        }
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return Problems.Validation("limit", $"The limit is 1 to {MaxPageSize}.");
+        }
+        return null;
+    }
+}

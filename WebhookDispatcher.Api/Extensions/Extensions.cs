@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using WebhookDispatcher.Api.Ingestion;
+using WebhookDispatcher.Api.Security;
+using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Storage;
+using WebhookDispatcher.Core.Targets;
+
+namespace WebhookDispatcher.Api.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("webhooks");
+        builder.AddRedisClient("redis");
+
+        builder.Services.AddOptions<DispatcherOptions>().BindConfiguration("Dispatcher").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api");
+
+        var keys = builder.Configuration.GetSection("Api").Get<ApiOptions>()?.EffectiveKeys() ?? [];
+        if (keys.Count == 0 && builder.Environment.IsProduction())
+        {
+            throw new InvalidOperationException(
+                "The Api will not run in Production without API keys: set Api:Keys (environment: Api__Keys__0, or a comma-separated Api__Keys).");
+        }
+
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        builder.Services.AddHostedService<DatabaseMigrationService>();
+        builder.Services.AddSingleton<EventStore>();
+        builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddSingleton<EndpointStore>();
+
+        builder.Services.AddSingleton(sp => new TargetUrlPolicy(sp.GetRequiredService<IOptions<DispatcherOptions>>().Value.AllowPrivateTargets));
+        builder.Services.AddSingleton<EventRequestParser>();
+        builder.Services.AddSingleton<EndpointRequestParser>();
+        builder.Services.AddSingleton<WakeUpPublisher>();
+        builder.Services.AddSingleton<EventIngestion>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+        builder.Services.AddOpenApi();
+    }
+
+    public static WebApplication UseApplicationMiddleware(this WebApplication app)
+    {
+        // Every failure answers problem+json: a bad query string names what failed to bind (400), and an
+        // unexpected exception is a 500 that says nothing of the internals.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapOpenApi();
+        return app;
+    }
+}

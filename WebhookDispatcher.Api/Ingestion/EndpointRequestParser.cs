@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using WebhookDispatcher.Core.Targets;
+
+namespace WebhookDispatcher.Api.Ingestion;
+
+/// <summary>A merchant endpoint as registered or changed. Absent fields are null; <see cref="HasEventTypes"/> tells an explicit null from absence.</summary>
+public sealed record EndpointRequest(string? Url, string? Description, bool HasEventTypes, IReadOnlyList<string>? EventTypes, bool? Enabled);
+
+/// <summary>Validates the body of endpoint registration and updates: <c>{ "url", "description"?, "eventTypes"?, "enabled"? }</c>.</summary>
+public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
+{
+    private const int MaxDescriptionLength = 500;
+    private const int MaxEventTypes = 100;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:*-]*$")]
+    private static partial Regex EventTypePattern();
+
+    public async Task<EndpointRequest?> ParseAsync(JsonElement body, bool urlRequired, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors["body"] = ["An endpoint is a JSON object."];
+            return null;
+        }
+
+        string? url = null;
+        if (body.TryGetProperty("url", out var urlElement) && urlElement.ValueKind != JsonValueKind.Null)
+        {
+            if (urlElement.ValueKind != JsonValueKind.String)
+            {
+                errors["url"] = ["'url' is a string."];
+            }
+            else if (await targetPolicy.CheckAsync(urlElement.GetString(), cancellationToken) is { } problem)
+            {
+                errors["url"] = [problem];
+            }
+            else
+            {
+                url = urlElement.GetString();
+            }
+        }
+        else if (urlRequired)
+        {
+            errors["url"] = ["'url' is required."];
+        }
+
+        string? description = null;
+        if (body.TryGetProperty("description", out var descriptionElement) && descriptionElement.ValueKind != JsonValueKind.Null)
+        {
+            if (descriptionElement.ValueKind != JsonValueKind.String || descriptionElement.GetString()!.Length > MaxDescriptionLength)
+            {
+                errors["description"] = [$"'description' is a string of at most {MaxDescriptionLength} characters."];
+            }
+            else
+            {
+                description = descriptionElement.GetString();
+            }
+        }
+
+        List<string>? eventTypes = null;
+        var hasEventTypes = body.TryGetProperty("eventTypes", out var typesElement);
+        if (hasEventTypes && typesElement.ValueKind != JsonValueKind.Null)
+        {
+            if (typesElement.ValueKind != JsonValueKind.Array || typesElement.GetArrayLength() > MaxEventTypes)
+            {
+                errors["eventTypes"] = [$"'eventTypes' is an array of at most {MaxEventTypes} event type names, or null for all types."];
+            }
+            else
+            {
+                eventTypes = [];
+                foreach (var type in typesElement.EnumerateArray())
+                {
+                    if (type.ValueKind != JsonValueKind.String || type.GetString() is not { Length: > 0 and <= 128 } name || !EventTypePattern().IsMatch(name))
+                    {
+                        errors["eventTypes"] = ["Each event type is a name such as 'payment.succeeded'."];
+                        break;
+                    }
+                    eventTypes.Add(name);
+                }
+            }
+        }
+
+        bool? enabled = null;
+        if (body.TryGetProperty("enabled", out var enabledElement) && enabledElement.ValueKind != JsonValueKind.Null)
+        {
+            if (enabledElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                errors["enabled"] = ["'enabled' is true or false."];
+            }
+            else
+            {
+                enabled = enabledElement.GetBoolean();
+            }
+        }
+
+        return errors.Count > 0 ? null : new EndpointRequest(url, description, hasEventTypes, eventTypes, enabled);
+    }
+}

@@ -1,0 +1,42 @@
+using WebhookDispatcher.Core.Storage;
+
+namespace WebhookDispatcher.Api.Models;
+
+/// <summary>The answer to POST /events: the event as stored (or as first stored, for a repeat).</summary>
+public sealed record EventAccepted(
+    Guid Id,
+    string Status,
+    string MerchantId,
+    string Type,
+    DateTimeOffset CreatedAt,
+    int Deliveries,
+    bool Replayed,
+    string Message)
+{
+    public static EventAccepted From(IngestedEvent e) => new(
+        e.Id, e.Status, e.MerchantId, e.Type, e.CreatedAt, e.DeliveryCount, e.Replayed,
+        e.Replayed ? "Event already accepted with this idempotency key" : "Event accepted for processing");
+}
+
+public sealed record BatchAccepted(int Accepted, int Replayed, IReadOnlyList<EventAccepted> Events);
+
+public sealed record EventPage(int Page, int Limit, IReadOnlyList<EventSummary> Events);
+
+/// <summary>GET /status/{id}: where an event's delivery stands, in one glance.</summary>
+public sealed record EventStatus(
+    Guid Id,
+    string Status,
+    int Deliveries,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeliveredAt,
+    DateTimeOffset? NextAttemptAt,
+    int? LastStatusCode,
+    string? LastError);
+
+/// <summary>GET /status/all: deliveries counted by status.</summary>
+public sealed record StatusSummary(long Pending, long InFlight, long Delivered, long Dead, long Total);
+
+public sealed record RetryAccepted(IReadOnlyList<long> Retried);
+
+public sealed record DeliveryPage(int Page, int Limit, IReadOnlyList<DeliveryDetails> Deliveries);

@@ -1,0 +1,19 @@
+using WebhookDispatcher.Api.Apis;
+using WebhookDispatcher.Api.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseApplicationMiddleware();
+app.MapDefaultEndpoints();
+
+app.MapEventsApi();
+app.MapStatusApi();
+app.MapDeliveriesApi();
+app.MapMerchantEndpointsApi();
+
+app.Run();

@@ -1,0 +1,23 @@
+namespace WebhookDispatcher.Api.Security;
+
+/// <summary>The <c>Api</c> configuration section.</summary>
+public sealed class ApiOptions
+{
+    /// <summary>
+    /// Bearer keys producers present. Empty means no authentication, which only Development allows.
+    /// Either a list (<c>Api__Keys__0</c>, <c>Api__Keys__1</c>) or one comma-separated value.
+    /// </summary>
+    public List<string> Keys { get; set; } = [];
+
+    /// <summary>Largest body of POST /events.</summary>
+    public int MaxEventBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest body of POST /events/batch.</summary>
+    public int MaxBatchBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Most events in one batch.</summary>
+    public int MaxBatchEvents { get; set; } = 1000;
+
+    public IReadOnlyList<string> EffectiveKeys() =>
+        [.. Keys.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+}

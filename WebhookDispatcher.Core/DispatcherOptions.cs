@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebhookDispatcher.Core;
+
+/// <summary>The <c>Dispatcher</c> configuration section, read by the Api and the Worker alike.</summary>
+public sealed class DispatcherOptions
+{
+    /// <summary>Attempts before a delivery is dead (the seed's MAX_ATTEMPTS).</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Delay after the first failure; doubles after each further one.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest a delivery waits between attempts, Retry-After included.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long one HTTP attempt may take (the seed's HTTP_TIMEOUT_MS).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most deliveries claimed by one query (the seed's BATCH_SIZE).</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>Most HTTP attempts in flight in one Worker.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrency { get; set; } = 256;
+
+    /// <summary>Fallback poll when no Redis wake-up arrives (the seed's POLL_INTERVAL_MS).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a claim is held; a Worker that dies loses its claims after this.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where a merchant with no registered endpoint is delivered (the seed's TARGET_URL).</summary>
+    public string? DefaultTargetUrl { get; set; }
+
+    /// <summary>Allow targets on private, loopback and link-local addresses (development only).</summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>The whsec_ secret for the default and ad-hoc targets (the seed's HMAC_SECRET).</summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>Most attempts in flight to one endpoint at once, so one slow merchant can't hold every slot.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrencyPerEndpoint { get; set; } = 64;
+
+    /// <summary>How long a Worker that is stopping waits for attempts in flight before releasing them.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,302 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace WebhookDispatcher.Core.Storage;
+
+/// <summary>
+/// The <c>deliveries</c> table, which is the queue, and <c>delivery_attempts</c>, its history.
+/// </summary>
+public sealed class DeliveryStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// One delivery per event and target, for the events just inserted: each enabled endpoint of the merchant
+    /// subscribed to the type; or the ad-hoc target; or, for a merchant with no endpoint at all, a NULL target
+    /// that the Worker sends to <c>Dispatcher:DefaultTargetUrl</c>. Runs in <see cref="EventStore.IngestAsync"/>'s batch.
+    /// </summary>
+    internal const string InsertForEventsSql = """
+        INSERT INTO deliveries (event_id, endpoint_id, target_url)
+        SELECT e.id, t.endpoint_id, t.url
+        FROM events e
+        CROSS JOIN LATERAL (
+            SELECT ep.id, ep.url
+            FROM merchant_endpoints ep
+            WHERE e.target_url IS NULL AND ep.merchant_id = e.merchant_id AND ep.enabled
+              AND (ep.event_types IS NULL OR e.type = ANY (ep.event_types))
+            UNION ALL
+            SELECT NULL::uuid, e.target_url
+            WHERE e.target_url IS NOT NULL
+               OR NOT EXISTS (SELECT 1 FROM merchant_endpoints ep WHERE ep.merchant_id = e.merchant_id AND ep.enabled)
+        ) AS t (endpoint_id, url)
+        WHERE e.id = ANY ($1)
+        """;
+
+    /// <summary>
+    /// Leases up to $1 due deliveries: pending ones whose time has come, and in-flight ones whose lease ran out
+    /// (their Worker died). SKIP LOCKED lets Workers claim side by side without waiting on or taking each other's
+    /// rows; the lease is committed before any HTTP call is made.
+    /// </summary>
+    private const string ClaimSql = """
+        WITH claimed AS (
+            UPDATE deliveries d
+            SET status = 'in_flight', locked_by = $2, locked_until = now() + $3, next_attempt_at = now() + $3, updated_at = now()
+            WHERE d.id IN (
+                SELECT id FROM deliveries
+                WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= now()
+                ORDER BY next_attempt_at
+                LIMIT $1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING d.id, d.event_id, d.endpoint_id, d.target_url, d.attempt_count, d.retry_base)
+        SELECT c.id, c.event_id, c.endpoint_id, COALESCE(ep.url, c.target_url), c.attempt_count, c.retry_base,
+               e.merchant_id, e.type, e.payload::text, e.created_at, e.traceparent,
+               ep.secret, CASE WHEN ep.previous_secret_expires_at > now() THEN ep.previous_secret END,
+               COALESCE(ep.enabled, true)
+        FROM claimed c
+        JOIN events e ON e.id = c.event_id
+        LEFT JOIN merchant_endpoints ep ON ep.id = c.endpoint_id
+        """;
+
+    private const string NextDueSql = """
+        SELECT min(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'in_flight')
+        """;
+
+    /// <summary>
+    /// Writes a batch of outcomes in one statement: an attempt row for each try, and the delivery's new state.
+    /// A delivery is only updated while this Worker still holds its lease at the attempt count it claimed, so a
+    /// Worker that lost its lease (it stalled past it and another claimed the row) cannot overwrite newer state;
+    /// its attempt is still recorded, because it happened.
+    /// </summary>
+    private const string RecordOutcomesSql = """
+        WITH r AS (
+            SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::float8[], $5::bool[], $6::int[], $7::text[],
+                                 $8::timestamptz[], $9::float8[])
+                AS r (delivery_id, fence, status, delay_s, attempted, status_code, error, started_at, duration_ms)
+        ), attempts AS (
+            INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, worker_id)
+            SELECT delivery_id, fence + 1, started_at, duration_ms, status_code, error, $10 FROM r WHERE attempted
+        )
+        UPDATE deliveries d SET
+            status = r.status,
+            attempt_count = d.attempt_count + CASE WHEN r.attempted THEN 1 ELSE 0 END,
+            next_attempt_at = now() + make_interval(secs => r.delay_s),
+            locked_until = NULL,
+            locked_by = NULL,
+            last_status_code = CASE WHEN r.attempted THEN r.status_code ELSE d.last_status_code END,
+            last_error = COALESCE(r.error, CASE WHEN r.attempted THEN NULL ELSE d.last_error END),
+            delivered_at = CASE WHEN r.status = 'delivered' THEN now() ELSE d.delivered_at END,
+            updated_at = now()
+        FROM r
+        WHERE d.id = r.delivery_id AND d.status = 'in_flight' AND d.locked_by = $10 AND d.attempt_count = r.fence
+        """;
+
+    /// <summary>A retry by hand: a dead delivery goes back to pending now, with a fresh budget of attempts.</summary>
+    private const string RetrySql = """
+        UPDATE deliveries
+        SET status = 'pending', next_attempt_at = now(), retry_base = attempt_count, updated_at = now()
+        WHERE status = 'dead' AND ($1::bigint IS NULL OR id = $1) AND ($2::uuid IS NULL OR event_id = $2)
+        RETURNING id
+        """;
+
+    private const string CountByStatusSql = "SELECT status, count(*) FROM deliveries GROUP BY status";
+
+    private const string DeliveryColumns = """
+        d.id, d.event_id, d.endpoint_id, d.target_url, d.status, d.attempt_count,
+        CASE WHEN d.status = 'pending' THEN d.next_attempt_at END, d.last_status_code, d.last_error, d.created_at, d.delivered_at
+        """;
+
+    internal const string SelectForEventSql = $"SELECT {DeliveryColumns} FROM deliveries d WHERE d.event_id = $1 ORDER BY d.id";
+
+    internal const string SelectAttemptsForEventSql = """
+        SELECT a.delivery_id, a.attempt_number, a.started_at, a.duration_ms, a.status_code, a.error, a.worker_id
+        FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+        WHERE d.event_id = $1
+        ORDER BY a.delivery_id, a.id
+        """;
+
+    private const string SelectOneSql = $"SELECT {DeliveryColumns} FROM deliveries d WHERE d.id = $1";
+
+    private const string SelectAttemptsSql = """
+        SELECT a.delivery_id, a.attempt_number, a.started_at, a.duration_ms, a.status_code, a.error, a.worker_id
+        FROM delivery_attempts a WHERE a.delivery_id = $1 ORDER BY a.id
+        """;
+
+    private const string ListSql = $"""
+        SELECT {DeliveryColumns} FROM deliveries d
+        WHERE ($1::text IS NULL OR d.status = $1) AND ($2::uuid IS NULL OR d.endpoint_id = $2)
+        ORDER BY d.updated_at DESC, d.id DESC
+        LIMIT $3 OFFSET $4
+        """;
+
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, string workerId, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(ClaimSql);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workerId });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
+        var claimed = new List<ClaimedDelivery>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new ClaimedDelivery(
+                Id: reader.GetInt64(0),
+                EventId: reader.GetGuid(1),
+                EndpointId: reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                TargetUrl: reader.IsDBNull(3) ? null : reader.GetString(3),
+                AttemptCount: reader.GetInt32(4),
+                RetryBase: reader.GetInt32(5),
+                MerchantId: reader.GetString(6),
+                EventType: reader.GetString(7),
+                PayloadJson: reader.GetString(8),
+                EventCreatedAt: reader.GetFieldValue<DateTimeOffset>(9),
+                Traceparent: reader.IsDBNull(10) ? null : reader.GetString(10),
+                EndpointSecret: reader.IsDBNull(11) ? null : reader.GetString(11),
+                EndpointPreviousSecret: reader.IsDBNull(12) ? null : reader.GetString(12),
+                EndpointEnabled: reader.GetBoolean(13)));
+        }
+        return claimed;
+    }
+
+    /// <summary>When the earliest pending delivery is due (or an in-flight lease ends); null when there is none.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(NextDueSql);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime due ? new DateTimeOffset(due, TimeSpan.Zero) : null;
+    }
+
+    /// <returns>How many deliveries were updated (fewer than given when a lease was lost).</returns>
+    public async Task<int> RecordOutcomesAsync(IReadOnlyList<DeliveryOutcome> outcomes, string workerId, CancellationToken cancellationToken = default)
+    {
+        var count = outcomes.Count;
+        var ids = new long[count];
+        var fences = new int[count];
+        var statuses = new string[count];
+        var delays = new double[count];
+        var attempted = new bool[count];
+        var codes = new int?[count];
+        var errors = new string?[count];
+        var started = new DateTime[count];
+        var durations = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var o = outcomes[i];
+            ids[i] = o.DeliveryId;
+            fences[i] = o.ClaimedAttemptCount;
+            statuses[i] = o.Status;
+            delays[i] = o.RetryDelay.TotalSeconds;
+            attempted[i] = o.Attempted;
+            codes[i] = o.StatusCode;
+            errors[i] = o.Error;
+            started[i] = o.StartedAt.UtcDateTime;
+            durations[i] = o.DurationMs;
+        }
+
+        await using var command = dataSource.CreateCommand(RecordOutcomesSql);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = fences });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = statuses });
+        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = delays });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = attempted });
+        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = codes });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = errors });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = started, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = durations });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workerId });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Sends dead deliveries again: one by id, or all of one event's.</summary>
+    /// <returns>The ids that went back to pending.</returns>
+    public async Task<IReadOnlyList<long>> RetryDeadAsync(long? deliveryId, Guid? eventId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(RetrySql);
+        command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = deliveryId, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = eventId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+        return ids;
+    }
+
+    /// <summary>Deliveries by status, every status present (zero when none).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var counts = DeliveryStatus.All.ToDictionary(s => s, _ => 0L);
+        await using var command = dataSource.CreateCommand(CountByStatusSql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
+
+    public async Task<DeliveryDetails?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(EventStore.Command(SelectOneSql, new NpgsqlParameter<long> { TypedValue = id }));
+        batch.BatchCommands.Add(EventStore.Command(SelectAttemptsSql, new NpgsqlParameter<long> { TypedValue = id }));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var deliveries = await ReadDeliveriesAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var attempts = await ReadAttemptsAsync(reader, cancellationToken);
+        return deliveries.Count == 0 ? null : deliveries[0] with { Attempts = attempts.GetValueOrDefault(id, []) };
+    }
+
+    public async Task<IReadOnlyList<DeliveryDetails>> ListAsync(string? status, Guid? endpointId, int limit, int offset, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(ListSql);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = endpointId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = offset });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadDeliveriesAsync(reader, cancellationToken);
+    }
+
+    internal static async Task<List<DeliveryDetails>> ReadDeliveriesAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var deliveries = new List<DeliveryDetails>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deliveries.Add(new DeliveryDetails(
+                Id: reader.GetInt64(0),
+                EventId: reader.GetGuid(1),
+                EndpointId: reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                TargetUrl: reader.IsDBNull(3) ? null : reader.GetString(3),
+                Status: reader.GetString(4),
+                AttemptCount: reader.GetInt32(5),
+                NextAttemptAt: reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                LastStatusCode: reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                LastError: reader.IsDBNull(8) ? null : reader.GetString(8),
+                CreatedAt: reader.GetFieldValue<DateTimeOffset>(9),
+                DeliveredAt: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+                Attempts: []));
+        }
+        return deliveries;
+    }
+
+    internal static async Task<Dictionary<long, List<DeliveryAttempt>>> ReadAttemptsAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var attempts = new Dictionary<long, List<DeliveryAttempt>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var deliveryId = reader.GetInt64(0);
+            if (!attempts.TryGetValue(deliveryId, out var list))
+            {
+                attempts[deliveryId] = list = [];
+            }
+            list.Add(new DeliveryAttempt(
+                AttemptNumber: reader.GetInt32(1),
+                StartedAt: reader.GetFieldValue<DateTimeOffset>(2),
+                DurationMs: reader.GetDouble(3),
+                StatusCode: reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                Error: reader.IsDBNull(5) ? null : reader.GetString(5),
+                WorkerId: reader.IsDBNull(6) ? null : reader.GetString(6)));
+        }
+        return attempts;
+    }
+}

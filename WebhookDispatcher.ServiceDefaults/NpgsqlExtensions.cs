@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// PostgreSQL the way Aspire's Aspire.Npgsql client integration wires it: an <see cref="NpgsqlDataSource"/>
+/// from <c>ConnectionStrings:{name}</c>, Npgsql's traces and metrics, and a health check.
+/// </summary>
+public static class NpgsqlExtensions
+{
+    public static void AddNpgsqlDataSource(this IHostApplicationBuilder builder, string connectionName, Action<NpgsqlDataSourceBuilder>? configureDataSourceBuilder = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionString is missing. It should be provided in 'ConnectionStrings:{connectionName}' (environment: ConnectionStrings__{connectionName}).");
+        }
+
+        builder.Services.AddSingleton(serviceProvider =>
+        {
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+            dataSourceBuilder.UseLoggerFactory(serviceProvider.GetService<Logging.ILoggerFactory>());
+            configureDataSourceBuilder?.Invoke(dataSourceBuilder);
+            return dataSourceBuilder.Build();
+        });
+
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "postgres",
+            serviceProvider => new NpgsqlHealthCheck(serviceProvider.GetRequiredService<NpgsqlDataSource>()),
+            failureStatus: HealthStatus.Unhealthy,
+            tags: ["ready"],
+            timeout: TimeSpan.FromSeconds(5)));
+
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddNpgsql())
+            .WithMetrics(metrics => metrics.AddMeter("Npgsql"));
+    }
+
+    private sealed class NpgsqlHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL is unreachable: " + ex.Message, ex);
+            }
+        }
+    }
+}
