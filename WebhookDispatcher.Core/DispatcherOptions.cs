@@ -41,10 +41,6 @@ public sealed class DispatcherOptions
     /// <summary>The whsec_ secret for the default and ad-hoc targets (the seed's HMAC_SECRET).</summary>
     public string? SigningSecret { get; set; }
 
-    /// <summary>Most attempts in flight to one endpoint at once, so one slow merchant can't hold every slot.</summary>
-    [Range(1, 10_000)]
-    public int MaxConcurrencyPerEndpoint { get; set; } = 64;
-
     /// <summary>How long a Worker that is stopping waits for attempts in flight before releasing them.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(15);
 }

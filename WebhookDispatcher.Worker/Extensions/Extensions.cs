@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Delivery;
+using WebhookDispatcher.Core.Signing;
+using WebhookDispatcher.Core.Storage;
+using WebhookDispatcher.Worker.Delivery;
+using WebhookDispatcher.Worker.Services;
+
+namespace WebhookDispatcher.Worker.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("webhooks");
+        builder.AddRedisClient("redis");
+
+        builder.Services.AddOptions<DispatcherOptions>()
+            .BindConfiguration("Dispatcher")
+            .ValidateDataAnnotations()
+            .Validate(o => o.LeaseDuration > o.AttemptTimeout * 2,
+                "Dispatcher:LeaseDuration must exceed twice Dispatcher:AttemptTimeout, or a slow attempt could outlive its lease.")
+            .Validate(o => o.SigningSecret is null || WebhookSecret.TryParse(o.SigningSecret, out _),
+                "Dispatcher:SigningSecret must be 'whsec_' followed by base64 of at least 16 bytes.")
+            .Validate(o => o.DefaultTargetUrl is null || o.SigningSecret is not null,
+                "Dispatcher:DefaultTargetUrl is set, so Dispatcher:SigningSecret must be too: nothing is sent unsigned.")
+            .ValidateOnStart();
+
+        var dispatcher = builder.Configuration.GetSection("Dispatcher").Get<DispatcherOptions>() ?? new DispatcherOptions();
+        // Stopping waits for attempts in flight (the grace period), then for the last outcomes to be written.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = dispatcher.ShutdownGracePeriod + TimeSpan.FromSeconds(15));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        builder.Services.AddHostedService<DatabaseMigrationService>();
+        builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddSingleton<EndpointStore>();
+
+        builder.Services.AddSingleton(sp => new RetryPolicy(sp.GetRequiredService<IOptions<DispatcherOptions>>().Value));
+        builder.Services.AddSingleton<OutcomeClassifier>();
+        builder.Services.AddSingleton<WorkerIdentity>();
+        builder.Services.AddSingleton<DeliveryWakeUp>();
+        builder.Services.AddSingleton<OutcomeWriter>();
+        builder.Services.AddSingleton<WebhookSender>();
+
+        builder.Services.AddHostedService<WakeUpSubscriber>();
+        builder.Services.AddHostedService<DeliveryWorker>();
+        builder.Services.AddHostedService<QueueDepthMonitor>();
+
+        builder.AddWebhookHttpClient(dispatcher);
+    }
+
+    /// <summary>
+    /// The client that sends webhooks. No retry handler: every try must be a recorded attempt. A per-attempt
+    /// timeout, and a circuit breaker per endpoint (per authority) so a merchant that is down stops costing
+    /// connections and attempts until it recovers.
+    /// </summary>
+    private static void AddWebhookHttpClient(this IHostApplicationBuilder builder, DispatcherOptions dispatcher)
+    {
+        builder.Services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                MaxConnectionsPerServer = dispatcher.MaxConcurrency,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = dispatcher.AttemptTimeout,
+                ConnectCallback = dispatcher.AllowPrivateTargets ? null : PublicAddressConnector.ConnectAsync,
+            })
+            // The handler pools connections and refreshes DNS itself (PooledConnectionLifetime); rotating it would only drop them.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler("delivery", (pipeline, context) =>
+            {
+                var settings = context.ServiceProvider.GetRequiredService<IOptions<DispatcherOptions>>().Value;
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    // Open only for an endpoint that is nearly always failing; a flaky one keeps being tried.
+                    FailureRatio = 0.9,
+                    MinimumThroughput = 20,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = OutcomeClassifier.CircuitOpenDelay,
+                });
+                pipeline.AddTimeout(settings.AttemptTimeout);
+            })
+            .SelectPipelineByAuthority();
+    }
+}
