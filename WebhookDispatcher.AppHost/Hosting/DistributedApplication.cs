@@ -149,6 +149,13 @@ public sealed class DistributedApplication : IAsyncDisposable
                     _dashboardData.Api?.GetEndpoint("http").GetUrl(),
                     _dashboardData.Database?.GetConnectionString());
                 _dashboard = await DashboardServer.StartAsync(settings, ResourceMonitor, cancellationToken);
+
+                // Exporting to a port nobody listens on costs every service retries, log noise and a slow shutdown.
+                if (!await PortAllocator.IsListeningAsync(_otlpHttpUrl.Port, cancellationToken))
+                {
+                    _echo.Info($"The dashboard receives no telemetry (nothing listens on {_otlpHttpUrl.Port}); the services start without OTLP export.");
+                    _orchestrator.Otlp = null;
+                }
             }
 
             _orchestrator.StartAll();

@@ -43,7 +43,8 @@ internal sealed class Orchestrator
 
     public DataDirectory Data { get; }
 
-    public OtlpSettings? Otlp { get; }
+    /// <summary>Where services send telemetry; null when nothing receives it (no dashboard).</summary>
+    public OtlpSettings? Otlp { get; set; }
 
     public ChildProcessJournal Journal { get; }
 

@@ -13,6 +13,23 @@ internal static class PortAllocator
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Whether something accepts connections on the port (the dashboard's OTLP receiver, once it has started).</summary>
+    public static async Task<bool> IsListeningAsync(int port, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     public static bool IsFree(int port)
     {
         try

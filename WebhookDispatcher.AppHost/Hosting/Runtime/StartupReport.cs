@@ -9,7 +9,7 @@ internal static class StartupReport
 
     public static void Starting(ConsoleEcho echo, DataDirectory data, Uri? dashboard)
     {
-        echo.Info(dashboard is null ? "Dashboard: off (--no-dashboard)" : $"Dashboard: {dashboard}");
+        echo.Info(dashboard is null ? "Dashboard: off" : $"Dashboard: {Display(dashboard)}");
         echo.Info($"Data: {data.Root} (console logs in {data.Logs})");
     }
 
@@ -29,14 +29,16 @@ internal static class StartupReport
         var width = orchestrator.Instances.Max(i => i.Name.Length);
         foreach (var snapshot in orchestrator.Instances.Select(i => i.Snapshot()))
         {
-            var endpoints = string.Join(" ", snapshot.Endpoints);
+            var endpoints = string.Join(" ", snapshot.Endpoints.Select(Display));
             var pid = snapshot.ProcessId is { } id ? $"pid {id}" : "";
             echo.Info($"  {snapshot.Name.PadRight(width)}  {snapshot.Type,-16}  {endpoints,-24}  {pid}");
         }
         if (dashboard is not null)
         {
-            echo.Info($"Dashboard: {dashboard}");
+            echo.Info($"Dashboard: {Display(dashboard)}");
         }
         echo.Info("Press Ctrl+C to stop everything.");
     }
+
+    private static string Display(Uri url) => url.ToString().TrimEnd('/');
 }
