@@ -124,6 +124,37 @@ public sealed class AppHostTests(RunningAppFixture fixture)
     }
 
     [Fact]
+    public void TheServices_StartWithTheEnvironmentAnAspireAppHostGives()
+    {
+        var api = ProcessTable.Environment(App.GetResource("api").ProcessId!.Value);
+        var worker = ProcessTable.Environment(App.GetResource("worker-1").ProcessId!.Value);
+        var receiver = ProcessTable.Environment(App.GetResource("mockreceiver").ProcessId!.Value);
+        var receiverUrl = App.GetEndpoint("mockreceiver").ToString().TrimEnd('/');
+
+        Assert.Equal("Development", api["ASPNETCORE_ENVIRONMENT"]);
+        Assert.Equal(App.GetEndpoint("api").ToString().TrimEnd('/'), api["ASPNETCORE_URLS"]);
+        Assert.Equal(App.GetConnectionString("webhooks"), api["ConnectionStrings__webhooks"]);
+        Assert.Equal(App.GetConnectionString("redis"), api["ConnectionStrings__redis"]);
+        Assert.Equal("true", api["Dispatcher__AllowPrivateTargets"]);
+
+        Assert.Equal(App.GetEndpoint("worker-1").ToString().TrimEnd('/'), worker["ASPNETCORE_URLS"]);
+        Assert.Equal(App.GetConnectionString("webhooks"), worker["ConnectionStrings__webhooks"]);
+        Assert.Equal(receiverUrl, worker["services__mockreceiver__http__0"]);
+        Assert.Equal(receiverUrl + "/webhook", worker["Dispatcher__DefaultTargetUrl"]);
+        Assert.Equal("true", worker["Dispatcher__AllowPrivateTargets"]);
+
+        // One generated whsec_ secret of 32 random bytes: the Worker signs with it, the MockReceiver checks with it.
+        var secret = worker["Dispatcher__SigningSecret"];
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        Assert.Equal(32, Convert.FromBase64String(secret["whsec_".Length..]).Length);
+        Assert.Equal(secret, receiver["Receiver__SigningSecret"]);
+        Assert.Equal("0", receiver["Receiver__FailureRate"]);
+
+        // The test harness runs no dashboard, so nothing is told to export telemetry.
+        Assert.DoesNotContain(api.Keys, key => key.StartsWith("OTEL_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheHarness_HandsOutConnectionStringsAndEndpoints_TheAspireWay()
     {
         var webhooks = await App.GetConnectionStringAsync("webhooks");

@@ -38,6 +38,15 @@ internal static class ProcessTable
         }
     }
 
+    /// <summary>The environment a process was started with (/proc/&lt;pid&gt;/environ).</summary>
+    public static IReadOnlyDictionary<string, string> Environment(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ")
+            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+
     private static IEnumerable<(int Pid, int Parent, int Group)> All()
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc"))

@@ -62,7 +62,7 @@ internal sealed class PostgresCluster(PostgresInstallation installation, string 
             return;
         }
         var firstLine = File.ReadLines(LockFile).FirstOrDefault();
-        if (int.TryParse(firstLine, out var pid) && PosixSignals.IsAlive(pid) && ProcFs.CommandLine(pid).Contains(directory, StringComparison.Ordinal))
+        if (int.TryParse(firstLine, out var pid) && ProcFs.IsRunning(pid) && ProcFs.CommandLine(pid).Contains(directory, StringComparison.Ordinal))
         {
             log.WriteSystem($"an earlier run's PostgreSQL (pid {pid}) still holds {directory}; stopping it");
             PosixSignals.Send(pid, PosixSignals.SIGINT);

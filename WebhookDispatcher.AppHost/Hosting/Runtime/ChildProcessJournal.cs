@@ -40,6 +40,7 @@ internal sealed class ChildProcessJournal(string file)
         {
             return;
         }
+        var orphans = new List<int>();
         foreach (var line in System.IO.File.ReadAllLines(file))
         {
             var parts = line.Split(' ', 3);
@@ -51,9 +52,10 @@ internal sealed class ChildProcessJournal(string file)
                 echo.Info($"killing {parts[2]} (pid {pid}), left running by an AppHost that did not stop cleanly");
                 PosixSignals.SendToGroup(pid, PosixSignals.SIGKILL);
                 PosixSignals.Send(pid, PosixSignals.SIGKILL);
-                await ProcFs.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None);
+                orphans.Add(pid);
             }
         }
+        await Task.WhenAll(orphans.Select(pid => ProcFs.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None)));
         System.IO.File.Delete(file);
     }
 

@@ -12,16 +12,12 @@ internal static class PosixSignals
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
-    private const int EPERM = 1;
-
     public static bool Send(int pid, int signal) => Kill(pid, signal) == 0;
 
     /// <summary>Signals every process in the group a child leads (each child runs in a session, so a group, of its own).</summary>
     public static bool SendToGroup(int processGroupId, int signal) => Kill(-processGroupId, signal) == 0;
 
-    public static bool IsAlive(int pid) => Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == EPERM;
-
     // DllImport rather than LibraryImport: the generated stub would need unsafe code enabled for one int call.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
 }

@@ -33,10 +33,24 @@ internal static class ProcFs
         }
     }
 
+    /// <summary>Alive and not a zombie: an orphan's zombie lingers until init gets round to reaping it, but it is gone.</summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0] != "Z";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (PosixSignals.IsAlive(pid))
+        while (IsRunning(pid))
         {
             if (DateTime.UtcNow > deadline)
             {
