@@ -88,9 +88,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 
+        var running = false;
         try
         {
             await StartAsync(shutdown.Token);
+            running = true;
             _ = StartupReport.SummarizeWhenHealthyAsync(_orchestrator, _echo, _dashboardUrl, shutdown.Token)
                 .ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
             await Task.Delay(Timeout.Infinite, shutdown.Token);
@@ -106,7 +108,10 @@ public sealed class DistributedApplication : IAsyncDisposable
         finally
         {
             await DisposeAsync();
-            _echo.Info("stopped");
+            if (running)
+            {
+                _echo.Info("stopped");
+            }
         }
     }
 
@@ -136,7 +141,12 @@ public sealed class DistributedApplication : IAsyncDisposable
             await ChildProcessJournal.ReapOrphans(Data.ChildrenFile, _echo);
             Data.Prepare(Options.Fresh);
             ParameterStore.Resolve(Model.OfType<ParameterResource>(), Data.ParametersFile);
-            AllocatePorts();
+            PortAllocator.AllocateEndpoints(Model.OfType<ExecutableResource>(), Options.RandomizePorts);
+            if (_dashboardUrl is not null && _otlpHttpUrl is not null && !Options.RandomizePorts)
+            {
+                PortAllocator.EnsureFree(_dashboardUrl.Port, "the dashboard");
+                PortAllocator.EnsureFree(_otlpHttpUrl.Port, "the dashboard's OTLP endpoint");
+            }
             _watchdog = Watchdog.Start(Data.ChildrenFile);
 
             StartupReport.Starting(_echo, Data, _dashboardUrl);
@@ -148,7 +158,14 @@ public sealed class DistributedApplication : IAsyncDisposable
                     _otlpApiKey,
                     _dashboardData.Api?.GetEndpoint("http").GetUrl(),
                     _dashboardData.Database?.GetConnectionString());
-                _dashboard = await DashboardServer.StartAsync(settings, ResourceMonitor, cancellationToken);
+                try
+                {
+                    _dashboard = await DashboardServer.StartAsync(settings, ResourceMonitor, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw new DistributedApplicationException($"The dashboard could not start: {ex.Message} (run without it: --no-dashboard)");
+                }
 
                 // Exporting to a port nobody listens on costs every service retries, log noise and a slow shutdown.
                 if (!await PortAllocator.IsListeningAsync(_otlpHttpUrl.Port, cancellationToken))
@@ -256,50 +273,6 @@ public sealed class DistributedApplication : IAsyncDisposable
         [var instance] => instance,
         var several => throw new ArgumentException($"{name} has {several.Count} replicas; name one: {string.Join(", ", several.Select(i => i.Name))}.", nameof(name)),
     };
-
-    private void AllocatePorts()
-    {
-        var taken = new HashSet<int>();
-        foreach (var endpoint in Model.OfType<ExecutableResource>().SelectMany(r => r.Endpoints))
-        {
-            var replicas = endpoint.Resource.Replicas;
-            if (endpoint.Port is { } port && !Options.RandomizePorts)
-            {
-                if (replicas > 1)
-                {
-                    throw new DistributedApplicationException($"{endpoint.Resource.Name} has {replicas} replicas but one fixed port ({port}); leave the port out so each replica gets its own.");
-                }
-                CheckFree(port, endpoint.Resource.Name);
-                taken.Add(port);
-                endpoint.Allocate([port]);
-                continue;
-            }
-            var ports = new int[replicas];
-            for (var replica = 0; replica < replicas; replica++)
-            {
-                do
-                {
-                    ports[replica] = PortAllocator.GetFreePort();
-                }
-                while (!taken.Add(ports[replica]));
-            }
-            endpoint.Allocate(ports);
-        }
-        if (_dashboardUrl is not null && _otlpHttpUrl is not null && !Options.RandomizePorts)
-        {
-            CheckFree(_dashboardUrl.Port, "the dashboard");
-            CheckFree(_otlpHttpUrl.Port, "the dashboard's OTLP endpoint");
-        }
-    }
-
-    private static void CheckFree(int port, string what)
-    {
-        if (!PortAllocator.IsFree(port))
-        {
-            throw new DistributedApplicationException(
-                $"Port {port}, for {what}, is in use. Stop what listens there (see: ss -ltnp 'sport = :{port}'), then start again.");
-        }
-    }
 
     private async Task StopCoreAsync()
     {

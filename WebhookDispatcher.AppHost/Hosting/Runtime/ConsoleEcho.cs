@@ -4,9 +4,10 @@ namespace WebhookDispatcher.AppHost.Hosting;
 
 /// <summary>
 /// The AppHost's terminal: every resource's output with a timestamp and the resource's name in front, in a colour of
-/// its own when the terminal has colours, and the AppHost's own lines.
+/// its own when the terminal has colours, and the AppHost's own lines. Silent in tests (EchoConsole off): the
+/// output is still in each resource's log and console lines.
 /// </summary>
-internal sealed class ConsoleEcho(bool echoResources)
+internal sealed class ConsoleEcho(bool enabled)
 {
     private static readonly string[] Colours = ["\u001b[36m", "\u001b[32m", "\u001b[35m", "\u001b[33m", "\u001b[34m", "\u001b[96m", "\u001b[92m", "\u001b[95m"];
     private const string Reset = "\u001b[0m";
@@ -30,21 +31,19 @@ internal sealed class ConsoleEcho(bool echoResources)
         }
     }
 
-    public void Write(string resourceName, string text, bool isError)
-    {
-        if (echoResources)
-        {
-            Print(resourceName, colour: null, text, isError);
-        }
-    }
+    public void Write(string resourceName, string text, bool isError) => Print(resourceName, colour: null, text, isError);
 
-    /// <summary>A line of the AppHost's own, always shown (start-up, summary, shutdown).</summary>
+    /// <summary>A line of the AppHost's own (start-up, summary, shutdown).</summary>
     public void Info(string text) => Print("apphost", "\u001b[1m", text, isError: false);
 
     public void Error(string text) => Print("apphost", Red, text, isError: true);
 
     private void Print(string name, string? colour, string text, bool isError)
     {
+        if (!enabled)
+        {
+            return;
+        }
         var time = DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         lock (_gate)
         {
