@@ -22,6 +22,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     private readonly Uri? _otlpHttpUrl;
     private IAsyncDisposable? _dashboard;
     private Watchdog? _watchdog;
+    private readonly Lock _stopGate = new();
     private Task? _stopping;
     private bool _started;
 
@@ -135,7 +136,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             }
             foreach (var resource in Model.OfType<ExecutableResource>())
             {
-                resource.CheckPrerequisites();
+                resource.CheckPrerequisites(Data);
             }
 
             await ChildProcessJournal.ReapOrphans(Data.ChildrenFile, _echo);
@@ -187,7 +188,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>Stops every resource in reverse dependency order, then the dashboard. Safe to call more than once.</summary>
     public Task StopAsync()
     {
-        lock (_orchestrator)
+        lock (_stopGate)
         {
             return _stopping ??= StopCoreAsync();
         }

@@ -21,7 +21,7 @@ public abstract class ExecutableResource(string name) : Resource(name)
         ?? throw new InvalidOperationException($"{Name} has no endpoint named '{endpointName}'.");
 
     /// <summary>Throws a <see cref="DistributedApplicationException"/> that says what to install when something it needs is missing.</summary>
-    internal virtual void CheckPrerequisites()
+    internal virtual void CheckPrerequisites(DataDirectory data)
     {
     }
 

@@ -16,7 +16,6 @@ internal sealed class PostgresCluster(PostgresInstallation installation, string 
         }
 
         var parent = Path.GetDirectoryName(directory)!;
-        CheckReachableByServerUser(parent);
 
         // initdb into a scratch directory, then rename it into place: a start cut short never leaves half a cluster.
         var scratch = directory + ".initializing";
@@ -100,23 +99,6 @@ internal sealed class PostgresCluster(PostgresInstallation installation, string 
         if (exitCode != 0)
         {
             throw new DistributedApplicationException($"{what} failed with exit code {exitCode} (its output is in the postgres log)");
-        }
-    }
-
-    /// <summary>The server user must be able to reach the data directory: root's home (0700) is out of its reach.</summary>
-    private void CheckReachableByServerUser(string path)
-    {
-        if (installation.RunAsUser is null)
-        {
-            return;
-        }
-        for (var current = path; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
-        {
-            if (!UnixPermissions.Get(current).HasFlag(UnixFileMode.OtherExecute))
-            {
-                throw new DistributedApplicationException(
-                    $"PostgreSQL runs as the {installation.RunAsUser} user, which can't reach {path} ({current} is closed to other users). Choose another data directory: --data-dir /var/lib/webhook-dispatcher");
-            }
         }
     }
 }

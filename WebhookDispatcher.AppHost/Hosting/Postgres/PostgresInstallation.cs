@@ -32,6 +32,24 @@ internal sealed record PostgresInstallation(string BinDirectory, string? RunAsUs
         return new PostgresInstallation(binDirectory, "postgres");
     }
 
+    /// <summary>The server's user must be able to pass through every directory above its data: root's home (0700) is closed to it.</summary>
+    public void CheckCanReach(string path)
+    {
+        if (RunAsUser is null)
+        {
+            return;
+        }
+        for (var current = Path.GetFullPath(path); !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            // A directory still to be made is made open enough (DataDirectory.Prepare).
+            if (Directory.Exists(current) && !UnixPermissions.Get(current).HasFlag(UnixFileMode.OtherExecute) && current != Path.GetFullPath(path))
+            {
+                throw new DistributedApplicationException(
+                    $"PostgreSQL runs as the {RunAsUser} user, which can't reach {path}: {current} is closed to other users. Choose another data directory, e.g. --data-dir /var/lib/webhook-dispatcher");
+            }
+        }
+    }
+
     private static string? FindBinDirectory()
     {
         // Debian installs each major version side by side; take the newest.

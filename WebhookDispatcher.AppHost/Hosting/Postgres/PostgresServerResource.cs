@@ -22,7 +22,11 @@ public sealed class PostgresServerResource(string name, ParameterResource passwo
     public string GetConnectionString() =>
         $"Host=localhost;Port={GetEndpoint("tcp").GetPort()};Username=postgres;Password={Password.Value}";
 
-    internal override void CheckPrerequisites() => _installation = PostgresInstallation.Find();
+    internal override void CheckPrerequisites(DataDirectory data)
+    {
+        _installation = PostgresInstallation.Find();
+        _installation.CheckCanReach(data.Root);
+    }
 
     internal override async Task<ProcessSpec> PrepareStartAsync(ResourceStartContext context, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ public sealed class ProjectResource(string name, IProjectMetadata metadata) : Ex
 
     public string ProjectDirectory => Path.GetDirectoryName(Metadata.ProjectPath)!;
 
-    internal override void CheckPrerequisites()
+    internal override void CheckPrerequisites(DataDirectory data)
     {
         if (!File.Exists(Metadata.AssemblyPath))
         {

@@ -18,7 +18,7 @@ public sealed class RedisResource(string name, ParameterResource password) : Exe
 
     public string GetConnectionString() => $"localhost:{GetEndpoint("tcp").GetPort()},password={Password.Value}";
 
-    internal override void CheckPrerequisites()
+    internal override void CheckPrerequisites(DataDirectory data)
     {
         if (Executables.Find("redis-server") is null)
         {

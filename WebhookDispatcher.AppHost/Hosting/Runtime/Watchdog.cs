@@ -35,7 +35,15 @@ internal sealed class Watchdog : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _process.StandardInput.Close();
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            // At once after a clean stop (the journal is empty); within its few seconds' grace otherwise.
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill();
+        }
         _process.Dispose();
     }
 }
