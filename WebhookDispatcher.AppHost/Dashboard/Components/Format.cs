@@ -13,6 +13,7 @@ public static class Format
 
     public static string Duration(TimeSpan duration) => duration.TotalMilliseconds switch
     {
+        0 => "0",
         < 1 => $"{duration.TotalMicroseconds:0}µs",
         < 1000 => $"{duration.TotalMilliseconds:0.##}ms",
         < 60_000 => $"{duration.TotalSeconds:0.##}s",

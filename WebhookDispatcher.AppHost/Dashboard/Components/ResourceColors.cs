@@ -8,8 +8,22 @@ public static class ResourceColors
         "#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626", "#0891b2", "#db2777", "#4d7c0f", "#7c3aed", "#b45309",
     ];
 
+    /// <summary>The app model's own resources get colors far apart, so api and worker never look alike in a waterfall.</summary>
+    private static readonly Dictionary<string, string> Known = new(StringComparer.Ordinal)
+    {
+        ["api"] = "#2563eb",
+        ["worker"] = "#d97706",
+        ["mockreceiver"] = "#9333ea",
+        ["postgres"] = "#0891b2",
+        ["redis"] = "#dc2626",
+    };
+
     public static string For(string name)
     {
+        if (Known.TryGetValue(name, out var known))
+        {
+            return known;
+        }
         // FNV-1a: string.GetHashCode is randomized per process, and colors should not change between runs.
         var hash = 2166136261u;
         foreach (var c in name)
