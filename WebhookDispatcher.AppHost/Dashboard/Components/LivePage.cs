@@ -64,32 +64,46 @@ public abstract class LivePage : ComponentBase, IDisposable
 
     private void OnTick()
     {
-        var pollDue = PollInterval is { } interval && DateTimeOffset.UtcNow - _lastPoll >= interval;
-        if ((!pollDue && Volatile.Read(ref _stale) == 0) || Interlocked.Exchange(ref _busy, 1) == 1)
+        // A timer callback that throws takes the whole process down: this one must never throw.
+        try
         {
-            return;
+            var pollDue = PollInterval is { } interval && DateTimeOffset.UtcNow - _lastPoll >= interval;
+            if ((!pollDue && Volatile.Read(ref _stale) == 0) || Interlocked.Exchange(ref _busy, 1) == 1)
+            {
+                return;
+            }
+            Interlocked.Exchange(ref _stale, 0);
+            if (pollDue)
+            {
+                _lastPoll = DateTimeOffset.UtcNow;
+            }
+            _ = InvokeAsync(RefreshAndRenderAsync).ContinueWith(
+                task => Logger.LogDebug(task.Exception, "Dashboard page refresh could not be scheduled"),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
-        Interlocked.Exchange(ref _stale, 0);
-        if (pollDue)
+        catch (Exception ex)
         {
-            _lastPoll = DateTimeOffset.UtcNow;
+            // The circuit is gone (the tab closed) between the tick and the render: nothing left to update.
+            Interlocked.Exchange(ref _busy, 0);
+            Logger.LogDebug(ex, "Dashboard page tick failed");
         }
-        _ = InvokeAsync(async () =>
+    }
+
+    private async Task RefreshAndRenderAsync()
+    {
+        try
         {
-            try
-            {
-                await RefreshAsync();
-                StateHasChanged();
-            }
-            catch (Exception ex)
-            {
-                // A failed refresh leaves the last good view on screen; the circuit (and the AppHost) carry on.
-                Logger.LogDebug(ex, "Dashboard page refresh failed");
-            }
-            finally
-            {
-                Interlocked.Exchange(ref _busy, 0);
-            }
-        });
+            await RefreshAsync();
+            StateHasChanged();
+        }
+        catch (Exception ex)
+        {
+            // A failed refresh leaves the last good view on screen; the circuit (and the AppHost) carry on.
+            Logger.LogDebug(ex, "Dashboard page refresh failed");
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busy, 0);
+        }
     }
 }
