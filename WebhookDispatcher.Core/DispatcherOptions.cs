@@ -26,6 +26,13 @@ public sealed class DispatcherOptions
     [Range(1, 10_000)]
     public int MaxConcurrency { get; set; } = 256;
 
+    /// <summary>
+    /// Most attempts in flight to one endpoint (one host and port) from one Worker: a merchant is never flooded,
+    /// and one slow merchant can't take every slot. Attempts over the limit wait their turn, unsent.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrencyPerEndpoint { get; set; } = 64;
+
     /// <summary>Fallback poll when no Redis wake-up arrives (the seed's POLL_INTERVAL_MS).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Security;
@@ -38,21 +39,30 @@ public static class Extensions
         builder.Services.AddSingleton<WakeUpPublisher>();
         builder.Services.AddSingleton<EventIngestion>();
 
+        // Kestrel's limits sit well above ours, so what it would refuse with a bare status reaches
+        // RequestLimitsMiddleware and JsonBodyReader, which say what was too big in problem+json.
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 64 * 1024;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024; // routes bound it tighter in JsonBodyReader
+        });
+
         builder.Services.AddProblemDetails();
-        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         builder.Services.AddOpenApi();
     }
 
     public static WebApplication UseApplicationMiddleware(this WebApplication app)
     {
-        // Every failure answers problem+json: a bad query string names what failed to bind (400), and an
-        // unexpected exception is a 500 that says nothing of the internals.
+        // Every failure answers problem+json; an unexpected exception is a 500 that says nothing of the internals.
+        // (Handlers take query values as strings and parse them themselves, so a bad one is named in a 400.)
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = ex => ex is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenApi();
         return app;

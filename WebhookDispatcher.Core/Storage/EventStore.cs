@@ -22,13 +22,20 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                   FROM deliveries d WHERE d.event_id = e.id), 'delivered')
         """;
 
-    // The stored events answering the request: the new ones by id, repeats by their idempotency key.
+    // The stored events answering the request: the new ones by id, repeats by their idempotency key. Two
+    // index lookups joined by UNION ALL; an OR of the two conditions would scan the whole table.
     private const string SelectIngestedSql = $"""
         SELECT e.id, e.merchant_id, e.type, e.payload::text, e.idempotency_key, e.created_at,
                (SELECT count(*) FROM deliveries d WHERE d.event_id = e.id)::int, {StatusExpression}
         FROM events e
         WHERE e.id = ANY ($1)
-           OR (e.merchant_id, e.idempotency_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+        UNION ALL
+        SELECT e.id, e.merchant_id, e.type, e.payload::text, e.idempotency_key, e.created_at,
+               (SELECT count(*) FROM deliveries d WHERE d.event_id = e.id)::int, {StatusExpression}
+        FROM events e
+        JOIN unnest($2::text[], $3::text[]) AS k (merchant_id, idempotency_key)
+          ON e.merchant_id = k.merchant_id AND e.idempotency_key = k.idempotency_key
+        WHERE NOT (e.id = ANY ($1))
         """;
 
     private const string ListSql = $"""

@@ -25,6 +25,9 @@ public static class DispatcherTelemetry
     public static readonly Histogram<double> IngestToDelivery =
         Meter.CreateHistogram<double>("webhooks.delivery.latency", "ms", "Time from an event's ingestion to its successful delivery.");
 
+    public static readonly Counter<long> CircuitOpened =
+        Meter.CreateCounter<long>("webhooks.endpoint.circuit.opened", "{event}", "Times an endpoint's circuit opened after it failed nearly every attempt.");
+
     public static readonly Counter<long> Claimed =
         Meter.CreateCounter<long>("webhooks.delivery.claimed", "{delivery}", "Deliveries claimed by Workers.");
 }

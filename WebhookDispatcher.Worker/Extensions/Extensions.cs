@@ -5,6 +5,7 @@ using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Delivery;
 using WebhookDispatcher.Core.Signing;
 using WebhookDispatcher.Core.Storage;
+using WebhookDispatcher.Core.Telemetry;
 using WebhookDispatcher.Worker.Delivery;
 using WebhookDispatcher.Worker.Services;
 
@@ -53,9 +54,10 @@ public static class Extensions
     }
 
     /// <summary>
-    /// The client that sends webhooks. No retry handler: every try must be a recorded attempt. A per-attempt
-    /// timeout, and a circuit breaker per endpoint (per authority) so a merchant that is down stops costing
-    /// connections and attempts until it recovers.
+    /// The client that sends webhooks. No retry handler: every try must be a recorded attempt. Per endpoint (per
+    /// authority): a circuit breaker, so a merchant that is down stops costing connections and attempts until it
+    /// recovers, and a concurrency cap, so none is flooded; then the per-attempt timeout, which starts only once the
+    /// attempt may go.
     /// </summary>
     private static void AddWebhookHttpClient(this IHostApplicationBuilder builder, DispatcherOptions dispatcher)
     {
@@ -81,7 +83,16 @@ public static class Extensions
                     MinimumThroughput = 20,
                     SamplingDuration = TimeSpan.FromSeconds(30),
                     BreakDuration = OutcomeClassifier.CircuitOpenDelay,
+                    OnOpened = args =>
+                    {
+                        // The on-call signal: a merchant failing nearly every attempt. Alert on this log or metric.
+                        DispatcherTelemetry.CircuitOpened.Add(1, new KeyValuePair<string, object?>("endpoint", context.InstanceName));
+                        context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("WebhookDispatcher.Alerts")
+                            .LogError("Endpoint {Endpoint} is failing nearly every attempt; deliveries to it pause for {Break}", context.InstanceName, args.BreakDuration);
+                        return ValueTask.CompletedTask;
+                    },
                 });
+                pipeline.AddConcurrencyLimiter(settings.MaxConcurrencyPerEndpoint, settings.MaxConcurrency);
                 pipeline.AddTimeout(settings.AttemptTimeout);
             })
             .SelectPipelineByAuthority();
