@@ -7,10 +7,3 @@ public interface IResourceBuilder<out T> where T : Resource
 
     DistributedApplicationBuilder ApplicationBuilder { get; }
 }
-
-internal sealed class ResourceBuilder<T>(T resource, DistributedApplicationBuilder applicationBuilder) : IResourceBuilder<T> where T : Resource
-{
-    public T Resource { get; } = resource;
-
-    public DistributedApplicationBuilder ApplicationBuilder { get; } = applicationBuilder;
-}
