@@ -161,7 +161,7 @@ internal abstract class ResourceInstance(Resource resource, string name, int rep
                 {
                     _events.RemoveAt(0);
                 }
-                _events.Add(new ResourceEvent(DateTimeOffset.UtcNow, Name, State, Health, RestartCount));
+                _events.Add(new ResourceEvent(DateTimeOffset.UtcNow, Name, State, Health, RestartCount, ExitCode));
             }
         }
         if (moved)
