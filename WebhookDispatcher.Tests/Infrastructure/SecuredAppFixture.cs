@@ -1,4 +1,5 @@
 using WebhookDispatcher.AppHost;
+using WebhookDispatcher.AppHost.Hosting;
 
 namespace WebhookDispatcher.Tests.Infrastructure;
 
