@@ -11,6 +11,8 @@ public sealed class SecuredAppFixture : EngineAppFixture
     protected override void Configure(AppModelResources resources)
     {
         resources.Api.WithEnvironment("Api__Keys", $"{ApiKey},second-key");
+        // As in production: targets on private, loopback and link-local addresses are refused.
+        resources.Api.WithEnvironment("Dispatcher__AllowPrivateTargets", "false");
         // The receiver's replay window, short enough to test a stale timestamp without waiting five minutes.
         resources.MockReceiver.WithEnvironment("Receiver__TimestampTolerance", "00:00:03");
     }
