@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using WebhookDispatcher.AppHost.Hosting;
 using WebhookDispatcher.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -16,7 +17,7 @@ namespace WebhookDispatcher.Tests.Fuzzing;
 [Collection(SecuredAppCollection.Name)]
 public sealed class ApiFuzzTests(SecuredAppFixture app, ITestOutputHelper output)
 {
-    private const int Cases = 3000;
+    private const int Cases = 10_000;
     private const int Seed = 20261122;
 
     [Fact]
@@ -74,9 +75,14 @@ public sealed class ApiFuzzTests(SecuredAppFixture app, ITestOutputHelper output
             await AssertStoredAsSentAsync(id, body);
         }
 
-        // And everything is still up.
+        // And everything is still up: no process crashed or restarted under the barrage.
         Assert.Equal(HttpStatusCode.OK, (await app.Api.GetAsync("/health")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Api.GetAsync("/alive")).StatusCode);
+        Assert.All(app.App.GetResources(), r =>
+        {
+            Assert.Equal(ResourceState.Running, r.State);
+            Assert.Equal(0, r.RestartCount);
+        });
     }
 
     private async Task<long> CountEventsAsync()
