@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using WebhookDispatcher.AppHost.Dashboard;
+using WebhookDispatcher.AppHost.Hosting.Testing;
 
 namespace WebhookDispatcher.AppHost.Hosting;
 
@@ -58,8 +59,18 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>What the dashboard watches and drives.</summary>
     public IResourceMonitor ResourceMonitor { get; }
 
+    /// <summary>
+    /// The AppHost's builder: its own switches (<c>--fresh</c>, <c>--data-dir</c>, <c>--no-dashboard</c>) set the
+    /// options, the rest of <paramref name="args"/> go to <see cref="DistributedApplicationBuilder.Configuration"/>.
+    /// Inside an entry point run by <see cref="DistributedApplicationTestingBuilder"/>, the builder gets that test's
+    /// options instead, and goes back to the test at <see cref="DistributedApplicationBuilder.Build"/>.
+    /// </summary>
     public static DistributedApplicationBuilder CreateBuilder(string[] args)
     {
+        if (DistributedApplicationEntryPointInvoker.Current is { } entryPointInvoker)
+        {
+            return entryPointInvoker.CreateBuilder(args);
+        }
         var options = DistributedApplicationOptions.FromArgs(args, out var remainingArgs);
         return new DistributedApplicationBuilder(options, remainingArgs);
     }

@@ -35,29 +35,44 @@ public sealed class DistributedApplicationOptions
     public static DistributedApplicationOptions FromArgs(IReadOnlyList<string> args, out string[] remainingArgs)
     {
         var options = new DistributedApplicationOptions();
+        remainingArgs = options.ReadArgs(args);
+        return options;
+    }
+
+    /// <summary>
+    /// Applies the AppHost's own switches over these options and returns the other arguments. A data directory named
+    /// with <c>--data-dir</c> belongs to whoever named it, so it is never deleted on dispose.
+    /// </summary>
+    public string[] ReadArgs(IReadOnlyList<string> args)
+    {
         var remaining = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
                 case "--fresh":
-                    options.Fresh = true;
+                    Fresh = true;
                     break;
                 case "--no-dashboard":
-                    options.DashboardEnabled = false;
+                    DashboardEnabled = false;
                     break;
                 case "--data-dir" when i + 1 < args.Count:
-                    options.DataDirectory = Path.GetFullPath(args[++i]);
+                    UseDataDirectory(args[++i]);
                     break;
                 case var arg when arg.StartsWith("--data-dir=", StringComparison.Ordinal):
-                    options.DataDirectory = Path.GetFullPath(arg["--data-dir=".Length..]);
+                    UseDataDirectory(arg["--data-dir=".Length..]);
                     break;
                 default:
                     remaining.Add(args[i]);
                     break;
             }
         }
-        remainingArgs = [.. remaining];
-        return options;
+        return [.. remaining];
+    }
+
+    private void UseDataDirectory(string path)
+    {
+        DataDirectory = Path.GetFullPath(path);
+        DeleteDataDirectoryOnDispose = false;
     }
 }

@@ -12,7 +12,7 @@ public sealed class AppHostLifecycleTests
     [Fact]
     public async Task Stopping_LeavesNoChildProcess_AndNoPostgresLock()
     {
-        await using var app = TestApps.Create();
+        await using var app = await TestApps.CreateAsync();
         await TestApps.StartAndWaitUntilHealthyAsync(app);
         var processes = ProcessTable.ProcessesOf(app);
         // postgres (with its own processes), redis, mockreceiver, api, worker and the watchdog.
@@ -33,7 +33,8 @@ public sealed class AppHostLifecycleTests
         try
         {
             string? id;
-            await using (var first = TestApps.Create(configure: o => (o.DataDirectory, o.DeleteDataDirectoryOnDispose) = (dataDirectory, false)))
+            // A directory named with --data-dir is the caller's: the app leaves it in place.
+            await using (var first = await TestApps.CreateAsync([.. TestApps.AcceptingReceiver, "--data-dir", dataDirectory]))
             {
                 await TestApps.StartAndWaitUntilHealthyAsync(first);
                 using var api = first.CreateHttpClient("api");
@@ -42,7 +43,7 @@ public sealed class AppHostLifecycleTests
                 id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
             }
 
-            await using (var second = TestApps.Create(configure: o => (o.DataDirectory, o.DeleteDataDirectoryOnDispose) = (dataDirectory, false)))
+            await using (var second = await TestApps.CreateAsync([.. TestApps.AcceptingReceiver, "--data-dir", dataDirectory]))
             {
                 await TestApps.StartAndWaitUntilHealthyAsync(second);
                 using var api = second.CreateHttpClient("api");

@@ -1,4 +1,3 @@
-using WebhookDispatcher.AppHost;
 using WebhookDispatcher.AppHost.Hosting;
 
 namespace WebhookDispatcher.Tests.AppHost;
@@ -14,7 +13,7 @@ public sealed class RunningAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = TestApps.Create(TestApps.AcceptingReceiver with { WorkerReplicas = 2 }, options => options.AutoRestart = true);
+        App = await TestApps.CreateAsync([.. TestApps.AcceptingReceiver, "--workers", "2"], options => options.AutoRestart = true);
         try
         {
             await TestApps.StartAndWaitUntilHealthyAsync(App);

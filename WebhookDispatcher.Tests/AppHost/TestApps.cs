@@ -1,4 +1,3 @@
-using WebhookDispatcher.AppHost;
 using WebhookDispatcher.AppHost.Hosting;
 using WebhookDispatcher.AppHost.Hosting.Testing;
 
@@ -12,13 +11,13 @@ internal static class TestApps
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>A MockReceiver that accepts every delivery, so a test sees each event arrive at its first attempt.</summary>
-    public static readonly AppModelOptions AcceptingReceiver = new() { ReceiverFailureRate = 0, ReceiverHangRate = 0 };
+    /// <summary>The AppHost's command line for a MockReceiver that accepts every delivery, so a test sees each event arrive at its first attempt.</summary>
+    public static readonly string[] AcceptingReceiver = ["--receiver-failure-rate", "0", "--receiver-hang-rate", "0"];
 
-    public static DistributedApplication Create(AppModelOptions? model = null, Action<DistributedApplicationOptions>? configure = null)
+    /// <summary>Runs the AppHost's Program with <paramref name="args"/> (by default <see cref="AcceptingReceiver"/>) and builds its model.</summary>
+    public static async Task<DistributedApplication> CreateAsync(string[]? args = null, Action<DistributedApplicationOptions>? configure = null)
     {
-        var builder = DistributedApplicationTestingBuilder.Create(configure);
-        AppModel.Build(builder, model ?? AcceptingReceiver);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>(args ?? AcceptingReceiver, configure);
         return builder.Build();
     }
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using Npgsql;
-using WebhookDispatcher.AppHost;
 using WebhookDispatcher.AppHost.Hosting;
 using WebhookDispatcher.AppHost.Hosting.Testing;
 
@@ -34,19 +33,21 @@ public class EngineAppFixture : IAsyncLifetime
         ["Dispatcher__BatchSize"] = "50",
     };
 
-    protected virtual void Configure(AppModelResources resources)
+    /// <summary>Adds to the AppHost's model before it is built: a fixture's own environment for the Api, Worker or MockReceiver.</summary>
+    protected virtual void Configure(DistributedApplicationBuilder builder)
     {
     }
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        var resources = AppModel.Build(builder, new AppModelOptions { WorkerReplicas = 2, ReceiverFailureRate = 0, ReceiverHangRate = 0 });
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>(
+            ["--workers", "2", "--receiver-failure-rate", "0", "--receiver-hang-rate", "0"]);
+        var worker = builder.CreateResourceBuilder<ProjectResource>("worker");
         foreach (var (name, value) in FastRetries)
         {
-            resources.Worker.WithEnvironment(name, value);
+            worker.WithEnvironment(name, value);
         }
-        Configure(resources);
+        Configure(builder);
         App = builder.Build();
         try
         {

@@ -1,4 +1,3 @@
-using WebhookDispatcher.AppHost;
 using WebhookDispatcher.AppHost.Hosting;
 
 namespace WebhookDispatcher.Tests.Infrastructure;
@@ -8,13 +7,14 @@ public sealed class SecuredAppFixture : EngineAppFixture
 {
     public const string ApiKey = "fuzz-key-0123456789";
 
-    protected override void Configure(AppModelResources resources)
+    protected override void Configure(DistributedApplicationBuilder builder)
     {
-        resources.Api.WithEnvironment("Api__Keys", $"{ApiKey},second-key");
+        var api = builder.CreateResourceBuilder<ProjectResource>("api");
+        api.WithEnvironment("Api__Keys", $"{ApiKey},second-key");
         // As in production: targets on private, loopback and link-local addresses are refused.
-        resources.Api.WithEnvironment("Dispatcher__AllowPrivateTargets", "false");
+        api.WithEnvironment("Dispatcher__AllowPrivateTargets", "false");
         // The receiver's replay window, short enough to test a stale timestamp without waiting five minutes.
-        resources.MockReceiver.WithEnvironment("Receiver__TimestampTolerance", "00:00:03");
+        builder.CreateResourceBuilder<ProjectResource>("mockreceiver").WithEnvironment("Receiver__TimestampTolerance", "00:00:03");
     }
 }
 
