@@ -47,7 +47,7 @@ public sealed class LiveDashboardBrowserTests(LiveDashboardFixture fixture)
         Assert.EndsWith($"/traces/{traceId}", Driver.Url);
         fixture.Screenshot("05-trace-waterfall");
 
-        // api: POST /events/ at the root, its INSERT and the worker's delivery under it; under the (successful)
+        // api: POST /events/ at the root (ASP.NET Core names the span after the group route, slash and all), its INSERT and the worker's delivery under it; under the (successful)
         // delivery its HTTP POST, and under that the receiver's own span (traceparent travels with the webhook).
         var spans = Spans();
         var ingestion = spans.Single(s => s is { Resource: "api", Name: IngestionSpan });

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
 using System.Text.Json;
 using OpenQA.Selenium.Chrome;
 using WebhookDispatcher.AppHost;
@@ -45,19 +44,18 @@ public sealed class LiveDashboardFixture : IAsyncLifetime
     /// <summary>test-output/dashboard-live beside the test assembly.</summary>
     public string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "test-output", "dashboard-live");
 
-    /// <summary>
-    /// The only place the app is created: the lead adapts this when the harness becomes
-    /// <c>DistributedApplicationTestingBuilder.CreateAsync&lt;…&gt;(args, configure)</c>.
-    /// </summary>
-    private static Task<DistributedApplication> CreateAppAsync()
+    /// <summary>The only place the app is created: the AppHost's own model, with the dashboard on (on free ports).</summary>
+    private static async Task<DistributedApplication> CreateAppAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create(options => options.DashboardEnabled = true);
-        var resources = AppModel.Build(builder, new AppModelOptions { ReceiverFailureRate = 0, ReceiverHangRate = 0 });
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>(
+            ["--receiver-failure-rate", "0", "--receiver-hang-rate", "0"],
+            options => options.DashboardEnabled = true);
+        var worker = builder.CreateResourceBuilder<ProjectResource>("worker");
         foreach (var (name, value) in FastRetries)
         {
-            resources.Worker.WithEnvironment(name, value);
+            worker.WithEnvironment(name, value);
         }
-        return Task.FromResult(builder.Build());
+        return builder.Build();
     }
 
     /// <summary>Attempts before a delivery is dead: three rather than eight, so one dies in a few seconds.</summary>
@@ -188,17 +186,8 @@ public sealed class LiveDashboardFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>
-    /// The dashboard the app started, on the ports it chose. DistributedApplication does not expose its dashboard's
-    /// URL, so this reads its private field; a public <c>DashboardUrl</c> on the app would replace it.
-    /// </summary>
-    private static RunningDashboard RunningDashboardOf(DistributedApplication app)
-    {
-        var field = typeof(DistributedApplication).GetField("_dashboard", BindingFlags.Instance | BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException("DistributedApplication no longer has a _dashboard field: read the dashboard's URL the new way.");
-        return field.GetValue(app) as RunningDashboard
-            ?? throw new InvalidOperationException("The app started no dashboard: is DashboardEnabled on?");
-    }
+    private static RunningDashboard RunningDashboardOf(DistributedApplication app) =>
+        app.Dashboard ?? throw new InvalidOperationException("The app started no dashboard: is DashboardEnabled on?");
 }
 
 /// <summary>The live dashboard tests share one running system and one browser, and run one at a time.</summary>
