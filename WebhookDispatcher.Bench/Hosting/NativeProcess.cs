@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace WebhookDispatcher.Bench.Hosting;
+
+/// <summary>Small process helpers: signals, free ports, running a command to completion, the process tree.</summary>
+internal static partial class NativeProcess
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    public static bool IsRoot => OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
+
+    public static void Signal(int pid, int signal) => _ = Kill(pid, signal);
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Runs a command and returns its output; throws with the output when it fails.</summary>
+    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var output = await stdout + await stderr;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}:\n{output}");
+        }
+        return output;
+    }
+
+    /// <summary>The process and its descendants, read from /proc.</summary>
+    public static IReadOnlyList<int> Tree(int root)
+    {
+        var parents = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || ProcessCpu.ReadStat(pid) is not { } stat)
+            {
+                continue;
+            }
+            if (!parents.TryGetValue(stat.ParentId, out var children))
+            {
+                parents[stat.ParentId] = children = [];
+            }
+            children.Add(pid);
+        }
+        var tree = new List<int> { root };
+        for (var i = 0; i < tree.Count; i++)
+        {
+            if (parents.TryGetValue(tree[i], out var children))
+            {
+                tree.AddRange(children);
+            }
+        }
+        return tree;
+    }
+}

@@ -1,0 +1,73 @@
+using Npgsql;
+using WebhookDispatcher.Core.Storage;
+
+namespace WebhookDispatcher.Bench.Load;
+
+/// <summary>
+/// What the bench reads and resets in the database behind the system's back. Writes go through the engine's own
+/// <see cref="EventStore"/> (the same SQL the Api runs); only the reset and the checks are the bench's own SQL.
+/// </summary>
+public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "bench" }.Build();
+
+    public EventStore Events => new(_dataSource);
+
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>Empties the tables between scenarios, so each starts from the same place.</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await Execute("TRUNCATE delivery_attempts, deliveries, events", cancellationToken);
+        await Execute("VACUUM ANALYZE", cancellationToken);
+        await Execute("CHECKPOINT", cancellationToken);
+    }
+
+    /// <summary>Deliveries still to do: pending, or in flight.</summary>
+    public Task<long> OutstandingAsync(CancellationToken cancellationToken = default) =>
+        Scalar("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'in_flight')", cancellationToken);
+
+    public Task<long> DeliveredAsync(CancellationToken cancellationToken = default) =>
+        Scalar("SELECT count(*) FROM deliveries WHERE status = 'delivered'", cancellationToken);
+
+    /// <summary>How many of these event ids are stored.</summary>
+    public async Task<long> CountStoredAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT count(*) FROM events WHERE id = ANY ($1)");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ids] });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Stores <paramref name="count"/> payment events through the engine's own ingestion, in batches, without the Api.</summary>
+    public async Task SeedAsync(int count, Func<long, string> payload, CancellationToken cancellationToken = default)
+    {
+        const int Batch = 1000;
+        var store = Events;
+        var batches = Enumerable.Range(0, (count + Batch - 1) / Batch);
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (b, ct) =>
+        {
+            var size = Math.Min(Batch, count - b * Batch);
+            var events = new NewEvent[size];
+            for (var i = 0; i < size; i++)
+            {
+                long n = (long)b * Batch + i;
+                events[i] = new NewEvent(Guid.CreateVersion7(), $"merchant_{n % 50}", "payment.succeeded", payload(n), null, null, null);
+            }
+            await store.IngestAsync(events, cancellationToken: ct);
+        });
+    }
+
+    private async Task Execute(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<long> Scalar(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

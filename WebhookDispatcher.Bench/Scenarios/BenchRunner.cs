@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using WebhookDispatcher.Bench.Hosting;
+using WebhookDispatcher.Bench.Load;
+using WebhookDispatcher.Bench.Reporting;
+using WebhookDispatcher.Core;
+
+namespace WebhookDispatcher.Bench.Scenarios;
+
+/// <summary>Starts the system with the bench's receiver as the merchant, then runs every scenario in order.</summary>
+public static class BenchRunner
+{
+    /// <summary>Any whsec_ secret does: the bench's receiver verifies nothing.</summary>
+    private const string SigningSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    public static async Task<BenchReport> RunAsync(BenchPlan plan, string command, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var loadBefore = MachineFacts.LoadAverage();
+        var defaults = new DispatcherOptions();
+        var perEndpoint = Math.Min(defaults.MaxConcurrencyPerEndpoint, defaults.MaxConcurrency);
+
+        await using var receiver = await ArrivalReceiver.StartAsync(recordIds: true, cancellationToken);
+        Console.WriteLine($"Starting PostgreSQL, Redis and the Api (receiver: in-process at {receiver.Url}) ...");
+        await using var system = await LocalProcessSystem.StartAsync(new SystemSettings
+        {
+            DefaultTargetUrl = receiver.Url.ToString(),
+            SigningSecret = SigningSecret,
+            Workers = 0,
+        }, cancellationToken);
+        Console.WriteLine($"  up in {total.Elapsed.TotalSeconds:0.0} s; logs in {system.LogDirectory}");
+        await using var database = new BenchDatabase(system.WebhooksConnectionString);
+        var context = new BenchContext(system, receiver, database, plan, perEndpoint);
+
+        Console.WriteLine("1. Ceilings: the receiver and the database, without the engine");
+        var ceilings = await CeilingScenario.RunAsync(context, cancellationToken);
+
+        Console.WriteLine("2. Ingest");
+        var ingest = await IngestScenario.RunSingleAsync(context, ceilings, cancellationToken);
+        var batch = await IngestScenario.RunBatchAsync(context, ceilings, cancellationToken);
+
+        Console.WriteLine("3. Drain, and 4. scale-out");
+        var drains = new List<DrainRun>();
+        foreach (var workers in plan.ScaleOutWorkers)
+        {
+            drains.Add(await DrainScenario.RunAsync(context, workers, ceilings.ReceiverPerS, cancellationToken));
+        }
+
+        Console.WriteLine("5. End to end");
+        var endToEnd = new List<EndToEndRun>();
+        foreach (var rate in plan.EndToEndRates)
+        {
+            endToEnd.Add(await EndToEndScenario.RunAsync(context, rate, cancellationToken));
+        }
+        await system.ScaleWorkersAsync(0, cancellationToken);
+
+        var bestIngest = ingest.MaxBy(l => l.EventsPerS)!;
+        var headline = endToEnd.FirstOrDefault(e => e.OfferedPerS == BenchPlan.HeadlineRate) ?? endToEnd[^1];
+        var oneWorker = drains.First();
+        return new BenchReport
+        {
+            Date = DateTimeOffset.UtcNow,
+            Mode = plan.Mode,
+            Command = command,
+            Machine = MachineFacts.Describe(loadBefore),
+            Receiver = "in-process Kestrel receiver in the bench (always 200, verifies nothing, records arrival per webhook-id)",
+            WorkerSettings = new Dictionary<string, string>
+            {
+                ["MaxConcurrency"] = defaults.MaxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["MaxConcurrencyPerEndpoint"] = defaults.MaxConcurrencyPerEndpoint.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["BatchSize"] = defaults.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            DrainPerS = oneWorker.PerS,
+            DrainCeilingPerS = ceilings.ReceiverPerS,
+            DrainCeilingRatio = oneWorker.CeilingRatio,
+            IngestPerS = bestIngest.EventsPerS,
+            IngestCeilingPerS = bestIngest.CeilingPerS ?? 0,
+            IngestCeilingRatio = bestIngest.CeilingRatio ?? 0,
+            IngestBatchPerS = batch.EventsPerS,
+            IngestBatchCeilingPerS = batch.CeilingPerS,
+            IngestBatchCeilingRatio = batch.CeilingRatio,
+            E2eP50Ms = headline.FromAck.P50Ms,
+            E2eP95Ms = headline.FromAck.P95Ms,
+            E2eP99Ms = headline.FromAck.P99Ms,
+            E2eMaxMs = headline.FromAck.MaxMs,
+            E2eOfferedPerS = headline.OfferedPerS,
+            Ceilings = ceilings,
+            Ingest = ingest,
+            IngestBatch = batch,
+            Drain = drains,
+            EndToEnd = endToEnd,
+            ElapsedS = Math.Round(total.Elapsed.TotalSeconds, 1),
+        };
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using WebhookDispatcher.Bench.Reporting;
+
+namespace WebhookDispatcher.Bench.Scenarios;
+
+/// <summary>
+/// With N deliveries already stored and no Worker running, start W Workers and time until every delivery is
+/// recorded delivered. The rate is over the window from the first webhook's arrival to the last outcome written,
+/// so process start-up (not the engine's) is left out; the wall time including start-up is reported beside it.
+/// </summary>
+public static class DrainScenario
+{
+    public static async Task<DrainRun> RunAsync(BenchContext context, int workers, double receiverCeiling, CancellationToken cancellationToken)
+    {
+        var deliveries = context.Plan.DrainDeliveries;
+        await context.System.ScaleWorkersAsync(0, cancellationToken);
+        await context.Database.ResetAsync(cancellationToken);
+        context.Receiver.Reset();
+
+        var seeding = Stopwatch.StartNew();
+        await using (new Load.LiveProgress($"drain: seeding", _ => $"storing {deliveries:N0} events"))
+        {
+            await context.Database.SeedAsync(deliveries, BenchContext.PaymentData, cancellationToken);
+        }
+        Console.WriteLine($"    stored {deliveries:N0} pending deliveries in {seeding.Elapsed.TotalSeconds:0.0} s");
+
+        var wall = Stopwatch.StartNew();
+        var starting = context.System.ScaleWorkersAsync(workers, cancellationToken);
+        Dictionary<string, Dictionary<int, double>>? cpuBefore = null;
+        long outstanding = deliveries;
+        await using (new Load.LiveProgress($"drain: {workers} worker(s)", elapsed =>
+        {
+            var received = context.Receiver.Received;
+            var window = context.Receiver.FirstTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(context.Receiver.FirstTimestamp).TotalSeconds;
+            return $"arrived {received,8:N0}/{deliveries:N0}  {(window > 0 ? received / window : 0),8:N0}/s  outstanding {Interlocked.Read(ref outstanding),8:N0}";
+        }))
+        {
+            var deadline = TimeSpan.FromMinutes(5);
+            while (true)
+            {
+                if (cpuBefore is null && context.Receiver.Received > 0)
+                {
+                    cpuBefore = context.CpuSnapshot();
+                }
+                if (context.Receiver.Received >= deliveries || starting.IsCompleted)
+                {
+                    Interlocked.Exchange(ref outstanding, await context.Database.OutstandingAsync(cancellationToken));
+                    if (outstanding == 0)
+                    {
+                        break;
+                    }
+                }
+                if (wall.Elapsed > deadline)
+                {
+                    throw new TimeoutException($"Drain with {workers} worker(s) did not finish in {deadline}: {outstanding} outstanding.");
+                }
+                await Task.Delay(cpuBefore is null ? 20 : 100, cancellationToken);
+            }
+        }
+        var end = Stopwatch.GetTimestamp();
+        var cpuAfter = context.CpuSnapshot();
+        await starting;
+        var window = Stopwatch.GetElapsedTime(context.Receiver.FirstTimestamp, end);
+        var delivered = await context.Database.DeliveredAsync(cancellationToken);
+        var perS = Math.Round(delivered / window.TotalSeconds, 1);
+        return new DrainRun(workers, deliveries, perS, Math.Round(window.TotalSeconds, 2), Math.Round(wall.Elapsed.TotalSeconds, 2),
+            delivered, context.Receiver.Received, context.Receiver.Duplicates,
+            Hosting.ProcessCpu.CoresUsed(cpuBefore ?? cpuAfter, cpuAfter, window), IngestScenario.Ratio(perS, receiverCeiling));
+    }
+}
