@@ -15,6 +15,13 @@ public sealed record BenchPlan(
     /// <summary>The offered rate whose latency is the headline (the target is stated at 1,000/s).</summary>
     public const int HeadlineRate = 1000;
 
+    public static readonly IReadOnlyList<string> AllScenarios = ["ceilings", "ingest", "drain", "e2e"];
+
+    /// <summary>The scenarios to run (a partial run still measures the ceilings its ratios need).</summary>
+    public IReadOnlyList<string> Only { get; init; } = AllScenarios;
+
+    public bool Runs(string scenario) => Only.Contains(scenario);
+
     public static BenchPlan Full { get; } = new("full", TimeSpan.FromSeconds(10), [1, 16, 64], TimeSpan.FromSeconds(10), 4,
         100_000, [1, 2, 4], [500, 1000, 2000], TimeSpan.FromSeconds(30));
 

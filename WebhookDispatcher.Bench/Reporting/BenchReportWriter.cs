@@ -29,17 +29,17 @@ public static class BenchReportWriter
         t.AppendLine(Row("receiver ceiling (HttpClient loop)", $"{N(c.ReceiverPerS)} req/s", "", "", $"{c.ReceiverConcurrency} connections, p50 {c.ReceiverLatency.P50Ms} ms, p99 {c.ReceiverLatency.P99Ms} ms"));
         foreach (var level in c.DatabaseSingle)
         {
-            t.AppendLine(Row($"database ceiling, 1 event/INSERT, {level.Connections} conn", $"{N(level.EventsPerS)} ev/s", "", "", $"p50 {level.Latency.P50Ms} ms, p99 {level.Latency.P99Ms} ms"));
+            t.AppendLine(Row($"database ceiling, 1 event/INSERT, {level.Connections} conn", $"{N(level.EventsPerS)} ev/s", "", "", $"p50 {level.Latency.P50Ms} ms, p99 {level.Latency.P99Ms} ms; cores {Cores(level.CoresUsed)}"));
         }
         t.AppendLine(Row($"database ceiling, 1,000/INSERT, {c.DatabaseBatchClients} conn", $"{N(c.DatabaseBatchPerS)} ev/s", "", "", ""));
         foreach (var level in r.Ingest)
         {
             t.AppendLine(Row($"ingest POST /events, {level.Connections} conn", $"{N(level.EventsPerS)} ev/s", $"{N(level.CeilingPerS ?? 0)}", Pct(level.CeilingRatio ?? 0),
-                $"p50 {level.Latency.P50Ms} ms, p99 {level.Latency.P99Ms} ms; {level.VerifiedStored:N0}/{level.Accepted:N0} acked found stored; {level.Failures} failed"));
+                $"p50 {level.Latency.P50Ms} ms, p99 {level.Latency.P99Ms} ms; {level.VerifiedStored:N0}/{level.Accepted:N0} acked found stored; {level.Failures} failed; cores {Cores(level.CoresUsed)}"));
         }
         var b = r.IngestBatch;
         t.AppendLine(Row($"ingest POST /events/batch ×{b.BatchSize}, {b.Clients} conn", $"{N(b.EventsPerS)} ev/s", N(b.CeilingPerS), Pct(b.CeilingRatio),
-            $"p50 {b.Latency.P50Ms} ms per batch; {b.VerifiedStored:N0}/{b.Accepted:N0} acked found stored"));
+            $"p50 {b.Latency.P50Ms} ms per batch; {b.VerifiedStored:N0}/{b.Accepted:N0} acked found stored; cores {Cores(b.CoresUsed)}"));
         foreach (var d in r.Drain)
         {
             t.AppendLine(Row($"drain {d.Deliveries:N0}, {d.Workers} worker(s)", $"{N(d.PerS)} del/s", N(r.DrainCeilingPerS), Pct(d.CeilingRatio),

@@ -19,6 +19,7 @@ public sealed record IngestLevel(
     long Accepted,
     long Failures,
     long VerifiedStored,
+    IReadOnlyDictionary<string, double> CoresUsed,
     double? CeilingPerS = null,
     double? CeilingRatio = null);
 
@@ -30,6 +31,7 @@ public sealed record BatchIngest(
     long Accepted,
     long Failures,
     long VerifiedStored,
+    IReadOnlyDictionary<string, double> CoresUsed,
     double CeilingPerS,
     double CeilingRatio);
 

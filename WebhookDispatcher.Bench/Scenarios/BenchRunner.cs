@@ -32,30 +32,44 @@ public static class BenchRunner
         var context = new BenchContext(system, receiver, database, plan, perEndpoint);
 
         Console.WriteLine("1. Ceilings: the receiver and the database, without the engine");
-        var ceilings = await CeilingScenario.RunAsync(context, cancellationToken);
+        var ceilings = await CeilingScenario.RunAsync(context, plan.Runs("ceilings") || plan.Runs("ingest"), cancellationToken);
 
-        Console.WriteLine("2. Ingest");
-        var ingest = await IngestScenario.RunSingleAsync(context, ceilings, cancellationToken);
-        var batch = await IngestScenario.RunBatchAsync(context, ceilings, cancellationToken);
-
-        Console.WriteLine("3. Drain, and 4. scale-out");
-        var drains = new List<DrainRun>();
-        foreach (var workers in plan.ScaleOutWorkers)
+        IReadOnlyList<IngestLevel> ingest = [];
+        BatchIngest? batch = null;
+        if (plan.Runs("ingest"))
         {
-            drains.Add(await DrainScenario.RunAsync(context, workers, ceilings.ReceiverPerS, cancellationToken));
+            Console.WriteLine("2. Ingest");
+            ingest = await IngestScenario.RunSingleAsync(context, ceilings, cancellationToken);
+            batch = await IngestScenario.RunBatchAsync(context, ceilings, cancellationToken);
         }
 
-        Console.WriteLine("5. End to end");
-        var endToEnd = new List<EndToEndRun>();
-        foreach (var rate in plan.EndToEndRates)
+        var drains = new List<DrainRun>();
+        if (plan.Runs("drain"))
         {
-            endToEnd.Add(await EndToEndScenario.RunAsync(context, rate, cancellationToken));
+            Console.WriteLine("3. Drain, and 4. scale-out");
+            foreach (var workers in plan.ScaleOutWorkers)
+            {
+                drains.Add(await DrainScenario.RunAsync(context, workers, ceilings.ReceiverPerS, cancellationToken));
+            }
+        }
+
+        var endToEnd = new List<EndToEndRun>();
+        if (plan.Runs("e2e"))
+        {
+            Console.WriteLine("5. End to end");
+            foreach (var rate in plan.EndToEndRates)
+            {
+                endToEnd.Add(await EndToEndScenario.RunAsync(context, rate, cancellationToken));
+            }
         }
         await system.ScaleWorkersAsync(0, cancellationToken);
 
-        var bestIngest = ingest.MaxBy(l => l.EventsPerS)!;
-        var headline = endToEnd.FirstOrDefault(e => e.OfferedPerS == BenchPlan.HeadlineRate) ?? endToEnd[^1];
-        var oneWorker = drains.First();
+        var bestIngest = ingest.MaxBy(l => l.EventsPerS) ?? new IngestLevel(0, 0, new LatencySummary(0, 0, 0, 0, 0, 0), 0, 0, 0, new Dictionary<string, double>());
+        batch ??= new BatchIngest(0, 0, 0, new LatencySummary(0, 0, 0, 0, 0, 0), 0, 0, 0, new Dictionary<string, double>(), 0, 0);
+        var headline = endToEnd.FirstOrDefault(e => e.OfferedPerS == BenchPlan.HeadlineRate) ?? endToEnd.LastOrDefault()
+            ?? new EndToEndRun(0, 0, 0, 0, 0, 0, 0, new LatencySummary(0, 0, 0, 0, 0, 0), new LatencySummary(0, 0, 0, 0, 0, 0),
+                new LatencySummary(0, 0, 0, 0, 0, 0), 0, 0, false, new Dictionary<string, double>());
+        var oneWorker = drains.FirstOrDefault() ?? new DrainRun(0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, double>(), 0);
         return new BenchReport
         {
             Date = DateTimeOffset.UtcNow,

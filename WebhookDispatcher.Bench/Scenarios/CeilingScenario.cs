@@ -13,16 +13,21 @@ namespace WebhookDispatcher.Bench.Scenarios;
 /// </summary>
 public static class CeilingScenario
 {
-    public static async Task<Ceilings> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    /// <param name="database">Measure the database too (only the ingest figures are fractions of it).</param>
+    public static async Task<Ceilings> RunAsync(BenchContext context, bool database, CancellationToken cancellationToken)
     {
         var receiver = await ReceiverAsync(context, cancellationToken);
         var single = new List<IngestLevel>();
-        foreach (var connections in context.Plan.IngestConnections)
+        var batch = 0.0;
+        if (database)
         {
-            single.Add(await DatabaseSingleAsync(context, connections, cancellationToken));
+            foreach (var connections in context.Plan.IngestConnections)
+            {
+                single.Add(await DatabaseSingleAsync(context, connections, cancellationToken));
+            }
+            batch = await DatabaseBatchAsync(context, cancellationToken);
+            await context.Database.ResetAsync(cancellationToken);
         }
-        var batch = await DatabaseBatchAsync(context, cancellationToken);
-        await context.Database.ResetAsync(cancellationToken);
         return new Ceilings(receiver.UnitsPerSecond, context.WorkerConnectionsPerEndpoint, receiver.Latency, single, batch, context.Plan.BatchClients);
     }
 
@@ -58,12 +63,14 @@ public static class CeilingScenario
     private static async Task<IngestLevel> DatabaseSingleAsync(BenchContext context, int connections, CancellationToken cancellationToken)
     {
         var store = context.Database.Events;
+        var cpu = context.CpuSnapshot();
         var result = await ClosedLoop.RunAsync(connections, context.Plan.IngestDuration, async (n, ct) =>
         {
             var stored = await store.IngestAsync([NewEvent(n)], cancellationToken: ct);
             return stored?.Count ?? 0;
         }, "ceiling: database, 1 event", cancellationToken);
-        return new IngestLevel(connections, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, result.Units);
+        var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
+        return new IngestLevel(connections, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, result.Units, cores);
     }
 
     private static async Task<double> DatabaseBatchAsync(BenchContext context, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ public static class IngestScenario
         {
             using var api = context.CreateApiClient(connections);
             var accepted = new ConcurrentBag<Guid>();
+            var cpu = context.CpuSnapshot();
             var result = await ClosedLoop.RunAsync(connections, context.Plan.IngestDuration, async (n, ct) =>
             {
                 if (await api.PostEventAsync(ApiClient.PaymentEvent(n), cancellationToken: ct) is not { } id)
@@ -28,9 +29,10 @@ public static class IngestScenario
                 accepted.Add(id);
                 return 1;
             }, $"ingest: POST /events", cancellationToken);
+            var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
             var verified = await context.Database.CountStoredAsync(accepted, cancellationToken);
             var ceiling = ceilings.DatabaseSingle.First(c => c.Connections == connections).EventsPerS;
-            levels.Add(new IngestLevel(connections, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, verified,
+            levels.Add(new IngestLevel(connections, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, verified, cores,
                 ceiling, Ratio(result.UnitsPerSecond, ceiling)));
             await context.Database.ResetAsync(cancellationToken);
         }
@@ -42,6 +44,7 @@ public static class IngestScenario
         var clients = context.Plan.BatchClients;
         using var api = context.CreateApiClient(clients);
         var accepted = new ConcurrentBag<Guid>();
+        var cpu = context.CpuSnapshot();
         var result = await ClosedLoop.RunAsync(clients, context.Plan.IngestDuration, async (n, ct) =>
         {
             var events = new string[BatchSize];
@@ -59,9 +62,10 @@ public static class IngestScenario
             }
             return ids.Count;
         }, $"ingest: POST /events/batch", cancellationToken);
+        var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
         var verified = await context.Database.CountStoredAsync(accepted, cancellationToken);
         await context.Database.ResetAsync(cancellationToken);
-        return new BatchIngest(clients, BatchSize, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, verified,
+        return new BatchIngest(clients, BatchSize, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, verified, cores,
             ceilings.DatabaseBatchPerS, Ratio(result.UnitsPerSecond, ceilings.DatabaseBatchPerS));
     }
 
