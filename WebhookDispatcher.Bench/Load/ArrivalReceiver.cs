@@ -40,6 +40,18 @@ public sealed class ArrivalReceiver : IAsyncDisposable
 
     public long LastTimestamp => Interlocked.Read(ref _lastTimestamp);
 
+    /// <summary>When the n-th distinct webhook (1-based) arrived: the moment a drain has done n.</summary>
+    public long NthArrival(int n)
+    {
+        var all = _firstArrival.Values.ToArray();
+        if (n < 1 || n > all.Length)
+        {
+            return 0;
+        }
+        Array.Sort(all);
+        return all[n - 1];
+    }
+
     /// <summary>When a webhook-id first arrived, as a Stopwatch timestamp.</summary>
     public bool TryGetArrival(string webhookId, out long timestamp) => _firstArrival.TryGetValue(webhookId, out timestamp);
 

@@ -35,10 +35,13 @@ public sealed record BatchIngest(
     double CeilingPerS,
     double CeilingRatio);
 
+/// <param name="PerS">Deliveries over the whole window, from the first arrival: JIT warm-up of the fresh Workers included.</param>
+/// <param name="WarmPerS">The last 80% of the deliveries over their own window: the Workers warmed up.</param>
 public sealed record DrainRun(
     int Workers,
     int Deliveries,
     double PerS,
+    double WarmPerS,
     double WindowSeconds,
     double WallSeconds,
     long Delivered,
@@ -84,6 +87,7 @@ public sealed record BenchReport
     public required IReadOnlyDictionary<string, string> WorkerSettings { get; init; }
 
     public double DrainPerS { get; init; }
+    public double DrainWarmPerS { get; init; }
     public double DrainCeilingPerS { get; init; }
     public double DrainCeilingRatio { get; init; }
     public double IngestPerS { get; init; }

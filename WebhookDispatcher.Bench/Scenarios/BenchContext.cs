@@ -10,7 +10,6 @@ public sealed record BenchContext(ISystemUnderTest System, ArrivalReceiver Recei
 
     public Dictionary<string, Dictionary<int, double>> CpuSnapshot() => ProcessCpu.Snapshot(System.Processes());
 
-    /// <summary>The payload the seed's payment shape becomes once the Api has parsed it.</summary>
-    public static string PaymentData(long n) =>
-        $$"""{"amount":{{1000 + n % 9000}},"currency":"INR","transactionId":"txn_{{n}}"}""";
+    /// <summary>What the Api stores for a payment event in the seed's shape: the body as sent (see EventRequestParser).</summary>
+    public static string PaymentData(long n) => ApiClient.PaymentEvent(n);
 }
