@@ -21,7 +21,7 @@ public static class DeliveriesApi
     }
 
     public static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> ListDeliveries(
-        DeliveryStore deliveries, string? status, string? endpointId, int? page, int? limit, CancellationToken cancellationToken)
+        DeliveryStore deliveries, string? status, string? endpointId, string? page, string? limit, CancellationToken cancellationToken)
     {
         if (status is not null && !DeliveryStatus.IsValid(status))
         {
@@ -36,11 +36,10 @@ public static class DeliveriesApi
             }
             endpoint = parsed;
         }
-        if (EventsApi.PageProblem(page, limit) is { } problem)
+        if (EventsApi.ParsePage(page, limit, out var pageNumber, out var pageSize) is { } problem)
         {
             return problem;
         }
-        var (pageNumber, pageSize) = (page ?? 1, limit ?? 20);
         var items = await deliveries.ListAsync(status, endpoint, pageSize, (pageNumber - 1) * pageSize, cancellationToken);
         return TypedResults.Ok(new DeliveryPage(pageNumber, pageSize, items));
     }

@@ -68,19 +68,18 @@ public static class EventsApi
         EventStore events,
         string? status,
         string? merchantId,
-        int? page,
-        int? limit,
+        string? page,
+        string? limit,
         CancellationToken cancellationToken)
     {
         if (status is not null && !DeliveryStatus.IsValid(status))
         {
             return Problems.Validation("status", $"The status is one of {string.Join(", ", DeliveryStatus.All)}.");
         }
-        if (PageProblem(page, limit) is { } problem)
+        if (ParsePage(page, limit, out var pageNumber, out var pageSize) is { } problem)
         {
             return problem;
         }
-        var (pageNumber, pageSize) = (page ?? 1, limit ?? 20);
         var items = await events.ListAsync(merchantId, status, pageSize, (pageNumber - 1) * pageSize, cancellationToken);
         return TypedResults.Ok(new EventPage(pageNumber, pageSize, items));
     }
@@ -120,15 +119,18 @@ public static class EventsApi
         return TypedResults.Accepted($"/events/{eventId}", new RetryAccepted(retried));
     }
 
-    internal static ProblemHttpResult? PageProblem(int? page, int? limit)
+    /// <summary>Reads ?page= (from 1, default 1) and ?limit= (1 to 100, default 20), naming whichever is wrong.</summary>
+    internal static ProblemHttpResult? ParsePage(string? page, string? limit, out int pageNumber, out int pageSize)
     {
-        if (page is < 1)
+        pageNumber = 1;
+        pageSize = 20;
+        if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1 || pageNumber > 1_000_000))
         {
-            return Problems.Validation("page", "The page is 1 or more.");
+            return Problems.Validation("page", "The page is a whole number from 1 to 1,000,000.");
         }
-        if (limit is < 1 or > MaxPageSize)
+        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize < 1 || pageSize > MaxPageSize))
         {
-            return Problems.Validation("limit", $"The limit is 1 to {MaxPageSize}.");
+            return Problems.Validation("limit", $"The limit is a whole number from 1 to {MaxPageSize}.");
         }
         return null;
     }

@@ -49,15 +49,14 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails();
-        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         builder.Services.AddOpenApi();
     }
 
     public static WebApplication UseApplicationMiddleware(this WebApplication app)
     {
-        // Every failure answers problem+json: a bad query string names what failed to bind (400), and an
-        // unexpected exception is a 500 that says nothing of the internals.
+        // Every failure answers problem+json; an unexpected exception is a 500 that says nothing of the internals.
+        // (Handlers take query values as strings and parse them themselves, so a bad one is named in a 400.)
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
