@@ -25,7 +25,7 @@ public sealed record BenchPlan(
     public static BenchPlan Full { get; } = new("full", TimeSpan.FromSeconds(10), [1, 16, 64], TimeSpan.FromSeconds(10), 4,
         100_000, [1, 2, 4], [500, 1000, 2000], TimeSpan.FromSeconds(30));
 
-    public static BenchPlan Quick { get; } = new("quick", TimeSpan.FromSeconds(3), [16], TimeSpan.FromSeconds(3), 2,
+    public static BenchPlan Quick { get; } = new("quick", TimeSpan.FromSeconds(3), [16, 64], TimeSpan.FromSeconds(3), 2,
         20_000, [1, 2], [1000], TimeSpan.FromSeconds(10));
 
     /// <summary>For the smoke test: every scenario runs, on a load too small to say anything but "it works".</summary>
