@@ -9,7 +9,8 @@ namespace WebhookDispatcher.Bench.Scenarios;
 /// <summary>
 /// The machine's own limits, measured in the same run: how fast the receiver answers a plain HttpClient loop with
 /// the Worker's connection settings (the most any number of Workers could deliver), and how fast PostgreSQL takes
-/// the ingestion INSERTs without HTTP (the most the Api could accept).
+/// the ingestion INSERTs without HTTP (the most the Api could accept): a thousand events a statement, the ceiling;
+/// and one event a commit, for comparison (what an Api without group commit would be held to).
 /// </summary>
 public static class CeilingScenario
 {

@@ -6,7 +6,9 @@ namespace WebhookDispatcher.Bench.Scenarios;
 
 /// <summary>
 /// POST /events as fast as the Api answers, at several connection counts, then POST /events/batch; no Worker runs.
-/// Afterwards every event the Api acknowledged is looked up in the database: a 202 must mean stored.
+/// Afterwards every event the Api acknowledged is looked up in the database: a 202 must mean stored. Both are
+/// fractions of the database's best rate for the same INSERT statement without HTTP (1,000 events a statement):
+/// the Api commits concurrent single events together, so one event per commit is not its limit.
 /// </summary>
 public static class IngestScenario
 {
@@ -31,7 +33,8 @@ public static class IngestScenario
             }, $"ingest: POST /events", cancellationToken);
             var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
             var verified = await context.Database.CountStoredAsync(accepted, cancellationToken);
-            var ceiling = ceilings.DatabaseSingle.First(c => c.Connections == connections).EventsPerS;
+            // The ceiling is the database's best rate for the same statement: batched, as the Api batches it.
+            var ceiling = ceilings.DatabaseBatchPerS;
             levels.Add(new IngestLevel(connections, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, verified, cores,
                 ceiling, Ratio(result.UnitsPerSecond, ceiling)));
             await context.Database.ResetAsync(cancellationToken);

@@ -26,7 +26,7 @@ public static class SoakReportWriter
         t.AppendLine(CultureInfo.InvariantCulture, $"| stuck in_flight past its lease | {r.StuckInFlight:N0} |");
         t.AppendLine(CultureInfo.InvariantCulture, $"| finished without its attempts recorded | {r.AttemptsMissing:N0} |");
         t.AppendLine(CultureInfo.InvariantCulture, $"| stored but never acknowledged (Api killed before answering; delivered all the same) | {r.UnacknowledgedStored:N0} |");
-        t.AppendLine(CultureInfo.InvariantCulture, $"| submissions sent again with their Idempotency-Key | {r.SubmissionsRetried:N0} |");
+        t.AppendLine(CultureInfo.InvariantCulture, $"| submissions sent again (no 202 at the first try) | {r.SubmissionsRetried:N0} |");
         t.AppendLine(CultureInfo.InvariantCulture, $"| receiver: received / accepted / failed on purpose / timed out / bad signature | {r.ReceiverStats.GetValueOrDefault("received"):N0} / {r.ReceiverStats.GetValueOrDefault("accepted"):N0} / {r.ReceiverStats.GetValueOrDefault("failed"):N0} / {r.ReceiverStats.GetValueOrDefault("timedOut"):N0} / {r.ReceiverStats.GetValueOrDefault("badSignatures"):N0} |");
         t.AppendLine();
         t.AppendLine("| at (s) | fault | down (s) | recovered after (s) |");
