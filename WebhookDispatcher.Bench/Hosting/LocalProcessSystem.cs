@@ -153,6 +153,15 @@ public sealed class LocalProcessSystem : ISystemUnderTest
         {
             environment["Api__Keys__0"] = BenchApiKey;
         }
+        // For experiments: BENCH_API_X=1 or BENCH_WORKER_X=1 in the bench's environment sets X=1 for that service only.
+        var prefix = api ? "BENCH_API_" : "BENCH_WORKER_";
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string key && key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                environment[key[prefix.Length..]] = variable.Value?.ToString() ?? "";
+            }
+        }
         return environment;
     }
 

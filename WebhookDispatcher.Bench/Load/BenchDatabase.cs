@@ -39,6 +39,16 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
     public Task<long> DeliveredAsync(CancellationToken cancellationToken = default) =>
         Scalar("SELECT count(*) FROM deliveries WHERE status = 'delivered'", cancellationToken);
 
+    /// <summary>The median and 99th percentile of the attempts' durations as the Workers timed them (queueing for a connection included).</summary>
+    public async Task<(double P50Ms, double P99Ms)> AttemptDurationsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) FROM delivery_attempts");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.IsDBNull(0) ? (0, 0) : (Math.Round(reader.GetDouble(0), 2), Math.Round(reader.GetDouble(1), 2));
+    }
+
     /// <summary>How many of these event ids are stored.</summary>
     public async Task<long> CountStoredAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {

@@ -43,7 +43,7 @@ public static class BenchReportWriter
         foreach (var d in r.Drain)
         {
             t.AppendLine(Row($"drain {d.Deliveries:N0}, {d.Workers} worker(s)", $"{N(d.PerS)} del/s", N(r.DrainCeilingPerS), Pct(d.CeilingRatio),
-                $"warm {N(d.WarmPerS)}/s; {d.WindowSeconds} s ({d.WallSeconds} s with start-up); {d.Delivered:N0} delivered, {d.Duplicates} dup; cores {Cores(d.CoresUsed)}"));
+                $"warm {N(d.WarmPerS)}/s; {d.WindowSeconds} s ({d.WallSeconds} s with start-up); {d.Delivered:N0} delivered, {d.Duplicates} dup; attempt p50 {d.AttemptP50Ms} ms, p99 {d.AttemptP99Ms} ms; cores {Cores(d.CoresUsed)}"));
         }
         foreach (var e in r.EndToEnd)
         {

@@ -48,7 +48,9 @@ public sealed record DrainRun(
     long Received,
     long Duplicates,
     IReadOnlyDictionary<string, double> CoresUsed,
-    double CeilingRatio);
+    double CeilingRatio,
+    double AttemptP50Ms,
+    double AttemptP99Ms);
 
 public sealed record EndToEndRun(
     int OfferedPerS,

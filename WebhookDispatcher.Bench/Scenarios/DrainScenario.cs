@@ -65,11 +65,12 @@ public static class DrainScenario
         var window = Stopwatch.GetElapsedTime(context.Receiver.FirstTimestamp, end);
         var delivered = await context.Database.DeliveredAsync(cancellationToken);
         var perS = Math.Round(delivered / window.TotalSeconds, 1);
+        var (attemptP50, attemptP99) = await context.Database.AttemptDurationsAsync(cancellationToken);
         var warmFrom = deliveries / 5;
         var warmWindow = Stopwatch.GetElapsedTime(context.Receiver.NthArrival(warmFrom), end);
         var warmPerS = Math.Round((deliveries - warmFrom) / warmWindow.TotalSeconds, 1);
         return new DrainRun(workers, deliveries, perS, warmPerS, Math.Round(window.TotalSeconds, 2), Math.Round(wall.Elapsed.TotalSeconds, 2),
             delivered, context.Receiver.Received, context.Receiver.Duplicates,
-            Hosting.ProcessCpu.CoresUsed(cpuBefore ?? cpuAfter, cpuAfter, window), IngestScenario.Ratio(perS, receiverCeiling));
+            Hosting.ProcessCpu.CoresUsed(cpuBefore ?? cpuAfter, cpuAfter, window), IngestScenario.Ratio(perS, receiverCeiling), attemptP50, attemptP99);
     }
 }
