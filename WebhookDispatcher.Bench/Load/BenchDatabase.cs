@@ -49,6 +49,13 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
         return reader.IsDBNull(0) ? (0, 0) : (Math.Round(reader.GetDouble(0), 2), Math.Round(reader.GetDouble(1), 2));
     }
 
+    /// <summary>
+    /// Transactions the database has run so far (every query outside a transaction is one): the load-independent
+    /// count of what a scenario cost it. Backends report these within a second of going idle.
+    /// </summary>
+    public Task<long> TransactionsAsync(CancellationToken cancellationToken = default) =>
+        Scalar("SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database WHERE datname = current_database()", cancellationToken);
+
     /// <summary>How many of these event ids are stored.</summary>
     public async Task<long> CountStoredAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {

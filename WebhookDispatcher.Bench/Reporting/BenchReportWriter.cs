@@ -43,13 +43,13 @@ public static class BenchReportWriter
         foreach (var d in r.Drain)
         {
             t.AppendLine(Row($"drain {d.Deliveries:N0}, {d.Workers} worker(s)", $"{N(d.PerS)} del/s", N(r.DrainCeilingPerS), Pct(d.CeilingRatio),
-                $"warm {N(d.WarmPerS)}/s; {d.WindowSeconds} s ({d.WallSeconds} s with start-up); {d.Delivered:N0} delivered, {d.Duplicates} dup; attempt p50 {d.AttemptP50Ms} ms, p99 {d.AttemptP99Ms} ms; cores {Cores(d.CoresUsed)}"));
+                $"warm {N(d.WarmPerS)}/s; {d.WindowSeconds} s ({d.WallSeconds} s with start-up); {d.Delivered:N0} delivered, {d.Duplicates} dup; attempt p50 {d.AttemptP50Ms} ms, p99 {d.AttemptP99Ms} ms; {d.TransactionsPerDelivery} DB transactions per delivery; cores {Cores(d.CoresUsed)}"));
         }
         foreach (var e in r.EndToEnd)
         {
             t.AppendLine(Row($"end to end at {e.OfferedPerS:N0}/s for {e.DurationS:0} s", $"p50 {e.FromAck.P50Ms} ms, p99 {e.FromAck.P99Ms} ms", "", "",
                 $"202→arrival p95 {e.FromAck.P95Ms}, max {e.FromAck.MaxMs} ms; POST→arrival p50 {e.FromPost.P50Ms}, p99 {e.FromPost.P99Ms} ms; " +
-                $"{e.Arrived:N0}/{e.Acknowledged:N0} arrived ({e.ArrivedBeforeAck:N0} before their 202), {(e.KeptUp ? "kept up" : "FELL BEHIND")}; cores {Cores(e.CoresUsed)}"));
+                $"{e.Arrived:N0}/{e.Acknowledged:N0} arrived ({e.ArrivedBeforeAck:N0} before their 202), {(e.KeptUp ? "kept up" : "FELL BEHIND")}; {e.TransactionsPerEvent} DB transactions per event; cores {Cores(e.CoresUsed)}"));
         }
         return t.ToString();
     }

@@ -50,7 +50,8 @@ public sealed record DrainRun(
     IReadOnlyDictionary<string, double> CoresUsed,
     double CeilingRatio,
     double AttemptP50Ms,
-    double AttemptP99Ms);
+    double AttemptP99Ms,
+    double TransactionsPerDelivery);
 
 public sealed record EndToEndRun(
     int OfferedPerS,
@@ -66,7 +67,8 @@ public sealed record EndToEndRun(
     long ArrivedBeforeAck,
     double LastArrivalAfterLastAckS,
     bool KeptUp,
-    IReadOnlyDictionary<string, double> CoresUsed);
+    IReadOnlyDictionary<string, double> CoresUsed,
+    double TransactionsPerEvent);
 
 public sealed record MachineInfo(
     string Host,

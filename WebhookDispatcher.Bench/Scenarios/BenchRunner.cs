@@ -68,8 +68,8 @@ public static class BenchRunner
         batch ??= new BatchIngest(0, 0, 0, new LatencySummary(0, 0, 0, 0, 0, 0), 0, 0, 0, new Dictionary<string, double>(), 0, 0);
         var headline = endToEnd.FirstOrDefault(e => e.OfferedPerS == BenchPlan.HeadlineRate) ?? endToEnd.LastOrDefault()
             ?? new EndToEndRun(0, 0, 0, 0, 0, 0, 0, new LatencySummary(0, 0, 0, 0, 0, 0), new LatencySummary(0, 0, 0, 0, 0, 0),
-                new LatencySummary(0, 0, 0, 0, 0, 0), 0, 0, false, new Dictionary<string, double>());
-        var oneWorker = drains.FirstOrDefault() ?? new DrainRun(0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, double>(), 0, 0, 0);
+                new LatencySummary(0, 0, 0, 0, 0, 0), 0, 0, false, new Dictionary<string, double>(), 0);
+        var oneWorker = drains.FirstOrDefault() ?? new DrainRun(0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, double>(), 0, 0, 0, 0);
         return new BenchReport
         {
             Date = DateTimeOffset.UtcNow,

@@ -26,6 +26,8 @@ public static class DrainScenario
         }
         Console.WriteLine($"    stored {deliveries:N0} pending deliveries in {seeding.Elapsed.TotalSeconds:0.0} s");
 
+        await Task.Delay(1200, cancellationToken); // let the seeding's transaction counts land
+        var transactionsBefore = await context.Database.TransactionsAsync(cancellationToken);
         var wall = Stopwatch.StartNew();
         var starting = context.System.ScaleWorkersAsync(workers, cancellationToken);
         Dictionary<string, Dictionary<int, double>>? cpuBefore = null;
@@ -66,11 +68,15 @@ public static class DrainScenario
         var delivered = await context.Database.DeliveredAsync(cancellationToken);
         var perS = Math.Round(delivered / window.TotalSeconds, 1);
         var (attemptP50, attemptP99) = await context.Database.AttemptDurationsAsync(cancellationToken);
+        await Task.Delay(1200, cancellationToken);
+        // Counts the bench's own progress queries too (a few a second): an upper bound.
+        var transactions = await context.Database.TransactionsAsync(cancellationToken) - transactionsBefore;
         var warmFrom = deliveries / 5;
         var warmWindow = Stopwatch.GetElapsedTime(context.Receiver.NthArrival(warmFrom), end);
         var warmPerS = Math.Round((deliveries - warmFrom) / warmWindow.TotalSeconds, 1);
         return new DrainRun(workers, deliveries, perS, warmPerS, Math.Round(window.TotalSeconds, 2), Math.Round(wall.Elapsed.TotalSeconds, 2),
             delivered, context.Receiver.Received, context.Receiver.Duplicates,
-            Hosting.ProcessCpu.CoresUsed(cpuBefore ?? cpuAfter, cpuAfter, window), IngestScenario.Ratio(perS, receiverCeiling), attemptP50, attemptP99);
+            Hosting.ProcessCpu.CoresUsed(cpuBefore ?? cpuAfter, cpuAfter, window), IngestScenario.Ratio(perS, receiverCeiling), attemptP50, attemptP99,
+            Math.Round(transactions / (double)Math.Max(1, delivered), 3));
     }
 }
