@@ -18,9 +18,11 @@ public static class Extensions
         builder.AddRedisClient("redis");
 
         builder.Services.AddOptions<DispatcherOptions>().BindConfiguration("Dispatcher").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api");
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").PostConfigure<IConfiguration>((o, configuration) => o.AddSingleValue(configuration));
 
-        var keys = builder.Configuration.GetSection("Api").Get<ApiOptions>()?.EffectiveKeys() ?? [];
+        var apiOptions = builder.Configuration.GetSection("Api").Get<ApiOptions>() ?? new ApiOptions();
+        apiOptions.AddSingleValue(builder.Configuration);
+        var keys = apiOptions.EffectiveKeys();
         if (keys.Count == 0 && builder.Environment.IsProduction())
         {
             throw new InvalidOperationException(

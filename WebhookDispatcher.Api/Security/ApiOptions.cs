@@ -20,4 +20,16 @@ public sealed class ApiOptions
 
     public IReadOnlyList<string> EffectiveKeys() =>
         [.. Keys.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
+    /// <summary>
+    /// The list binds from <c>Api:Keys:0</c>, <c>Api:Keys:1</c>…; a single comma-separated <c>Api:Keys</c> value
+    /// has no children, so the binder skips it and it is added here.
+    /// </summary>
+    public void AddSingleValue(IConfiguration configuration)
+    {
+        if (configuration["Api:Keys"] is { Length: > 0 } single)
+        {
+            Keys.Add(single);
+        }
+    }
 }

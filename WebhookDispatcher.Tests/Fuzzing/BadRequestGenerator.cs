@@ -82,9 +82,10 @@ public sealed class BadRequestGenerator(int seed)
         return Json("wrong type", Encoding.UTF8.GetBytes("{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":{f.Value}")) + "}"));
     }
 
-    // Swaps that still make a valid event (an object where an object is expected, say).
+    // Swaps that still make a valid event (an object where an object is expected, another name where a name is).
     private static bool IsAcceptableReplacement(string field, string value) =>
         (field is "data" or "payload" && value is "[]" or "{}" or "[1,\"a\",null]")
+        || (field is "merchantId" or "type" or "transactionId" && value == "\"text\"")
         || (field == "amount" && value == "42");
 
     private FuzzCase Huge() =>
