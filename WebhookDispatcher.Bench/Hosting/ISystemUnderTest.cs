@@ -2,8 +2,8 @@ namespace WebhookDispatcher.Bench.Hosting;
 
 /// <summary>
 /// The running system as the bench and the soak drive it: where its parts listen, and the levers to scale,
-/// stop and break them. Everything the scenarios do to the system goes through here, so the hosting behind it
-/// (our own processes today, the AppHost's app model once it has a test harness) can change without them.
+/// stop and break them. Everything the scenarios do to the system goes through here; <see cref="AppHostSystem"/>
+/// runs it through the AppHost's app model.
 /// </summary>
 public interface ISystemUnderTest : IAsyncDisposable
 {
@@ -52,18 +52,12 @@ public sealed record SystemSettings
     /// <summary>Where a merchant without endpoints is delivered (the Worker's Dispatcher:DefaultTargetUrl).</summary>
     public required string DefaultTargetUrl { get; init; }
 
-    /// <summary>The whsec_ secret the Worker signs with (and the MockReceiver verifies with).</summary>
-    public required string SigningSecret { get; init; }
-
     /// <summary>Extra <c>Dispatcher__*</c> settings for the Api and Workers (key without the prefix).</summary>
     public IReadOnlyDictionary<string, string> Dispatcher { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Start the MockReceiver with these <c>Receiver__*</c> settings; null: no MockReceiver.</summary>
+    /// <summary>The MockReceiver's <c>Receiver__*</c> settings; null: it accepts everything (and nothing is sent to it).</summary>
     public IReadOnlyDictionary<string, string>? MockReceiver { get; init; }
 
-    /// <summary>Workers to start with the system.</summary>
+    /// <summary>Workers running once the system has started.</summary>
     public int Workers { get; init; }
-
-    /// <summary>Where the services' console output goes (one file each); null: a temp folder.</summary>
-    public string? LogDirectory { get; init; }
 }

@@ -1,24 +1,10 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace WebhookDispatcher.Bench.Hosting;
 
-/// <summary>Small process helpers: signals, free ports, running a command to completion, the process tree.</summary>
-internal static partial class NativeProcess
+/// <summary>Small process helpers: free ports, running a command to completion, the process tree.</summary>
+internal static class NativeProcess
 {
-    public const int SigTerm = 15;
-    public const int SigKill = 9;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
-
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    private static partial uint GetEffectiveUserId();
-
-    public static bool IsRoot => OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
-
-    public static void Signal(int pid, int signal) => _ = Kill(pid, signal);
-
     public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -9,9 +9,6 @@ namespace WebhookDispatcher.Bench.Scenarios;
 /// <summary>Starts the system with the bench's receiver as the merchant, then runs every scenario in order.</summary>
 public static class BenchRunner
 {
-    /// <summary>Any whsec_ secret does: the bench's receiver verifies nothing.</summary>
-    private const string SigningSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
     public static async Task<BenchReport> RunAsync(BenchPlan plan, string command, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
@@ -20,14 +17,14 @@ public static class BenchRunner
         var perEndpoint = Math.Min(defaults.MaxConcurrencyPerEndpoint, defaults.MaxConcurrency);
 
         await using var receiver = await ArrivalReceiver.StartAsync(recordIds: true, cancellationToken);
-        Console.WriteLine($"Starting PostgreSQL, Redis and the Api (receiver: in-process at {receiver.Url}) ...");
-        await using var system = await LocalProcessSystem.StartAsync(new SystemSettings
+        var replicas = plan.ScaleOutWorkers.Append(1).Max();
+        Console.WriteLine($"Starting the AppHost's app model: PostgreSQL, Redis, the Api, {replicas} Worker replica(s), the MockReceiver (idle); webhooks go to the bench's receiver at {receiver.Url} ...");
+        await using var system = await AppHostSystem.StartAsync(new SystemSettings
         {
             DefaultTargetUrl = receiver.Url.ToString(),
-            SigningSecret = SigningSecret,
             Workers = 0,
-        }, cancellationToken);
-        Console.WriteLine($"  up in {total.Elapsed.TotalSeconds:0.0} s; logs in {system.LogDirectory}");
+        }, replicas, cancellationToken);
+        Console.WriteLine($"  up in {total.Elapsed.TotalSeconds:0.0} s");
         await using var database = new BenchDatabase(system.WebhooksConnectionString);
         var context = new BenchContext(system, receiver, database, plan, perEndpoint);
 

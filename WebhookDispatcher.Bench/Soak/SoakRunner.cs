@@ -13,7 +13,6 @@ namespace WebhookDispatcher.Bench.Soak;
 /// </summary>
 public static class SoakRunner
 {
-    private const string SigningSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private const int Workers = 2;
     private static readonly TimeSpan RecoveryLimit = TimeSpan.FromSeconds(60);
 
@@ -46,18 +45,17 @@ public static class SoakRunner
         };
 
         await using var proxy = new ChaosProxy();
-        Console.WriteLine($"Starting PostgreSQL, Redis, the Api, {Workers} Workers and the chaos MockReceiver (behind {proxy.Url}) ...");
-        await using var system = await LocalProcessSystem.StartAsync(new SystemSettings
+        Console.WriteLine($"Starting the AppHost's app model: PostgreSQL, Redis, the Api, {Workers} Workers and the chaos MockReceiver (behind {proxy.Url}) ...");
+        await using var system = await AppHostSystem.StartAsync(new SystemSettings
         {
             DefaultTargetUrl = new Uri(proxy.Url, "/webhook").ToString(),
-            SigningSecret = SigningSecret,
             Dispatcher = DispatcherSettings,
             MockReceiver = receiverSettings,
             Workers = Workers,
-        }, cancellationToken);
+        }, Workers, cancellationToken);
         proxy.SetUpstream(system.MockReceiverUrl!);
         proxy.Accept();
-        Console.WriteLine($"  up in {total.Elapsed.TotalSeconds:0.0} s; logs in {system.LogDirectory}");
+        Console.WriteLine($"  up in {total.Elapsed.TotalSeconds:0.0} s");
 
         await using var database = new BenchDatabase(system.WebhooksConnectionString);
         using var api = new ApiClient(system.ApiUrl, system.ApiKey, 64);
