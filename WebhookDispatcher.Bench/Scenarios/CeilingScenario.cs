@@ -32,7 +32,8 @@ public static class CeilingScenario
         return new Ceilings(receiver.UnitsPerSecond, context.WorkerConnectionsPerEndpoint, receiver.Latency, single, batch, context.Plan.BatchClients);
     }
 
-    private static async Task<ClosedLoop.Result> ReceiverAsync(BenchContext context, CancellationToken cancellationToken)
+    /// <summary>The receiver's rate from a plain HttpClient loop; measured again later in the run, and the best one kept.</summary>
+    public static async Task<ClosedLoop.Result> ReceiverAsync(BenchContext context, CancellationToken cancellationToken)
     {
         // The Worker's handler settings (Worker/Extensions/Extensions.cs), at the concurrency it uses toward one endpoint.
         using var http = new HttpClient(new SocketsHttpHandler
@@ -74,7 +75,8 @@ public static class CeilingScenario
         return new IngestLevel(connections, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, result.Units, cores);
     }
 
-    private static async Task<double> DatabaseBatchAsync(BenchContext context, CancellationToken cancellationToken)
+    /// <summary>The database's rate for the ingestion statement, 1,000 events each; measured again around the Api's batches, and the best one kept.</summary>
+    public static async Task<double> DatabaseBatchAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var store = context.Database.Events;
         var result = await ClosedLoop.RunAsync(context.Plan.BatchClients, context.Plan.IngestDuration, async (n, ct) =>
