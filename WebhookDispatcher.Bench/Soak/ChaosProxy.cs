@@ -63,8 +63,9 @@ public sealed class ChaosProxy : IAsyncDisposable
             {
                 client = await listener.AcceptSocketAsync(_stop.Token);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
+                // Stopped (refusing), possibly before this loop first asked for a connection.
                 return;
             }
             _ = ForwardAsync(client);
