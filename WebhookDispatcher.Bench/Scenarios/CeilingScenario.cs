@@ -79,6 +79,7 @@ public static class CeilingScenario
     public static async Task<double> DatabaseBatchAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var store = context.Database.Events;
+        var cpu = context.CpuSnapshot();
         var result = await ClosedLoop.RunAsync(context.Plan.BatchClients, context.Plan.IngestDuration, async (n, ct) =>
         {
             var events = new NewEvent[IngestScenario.BatchSize];
@@ -89,6 +90,8 @@ public static class CeilingScenario
             var stored = await store.IngestAsync(events, cancellationToken: ct);
             return stored?.Count ?? 0;
         }, "ceiling: database, batches", cancellationToken);
+        var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
+        Console.WriteLine($"    {result.UnitsPerSecond:N0} events/s; cores {string.Join(", ", cores.Where(c => c.Value > 0).Select(c => $"{c.Key} {c.Value:0.00}"))}");
         return result.UnitsPerSecond;
     }
 
