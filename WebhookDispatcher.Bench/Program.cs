@@ -6,6 +6,11 @@ using WebhookDispatcher.Bench.Soak;
 
 // dotnet run -c Release --project WebhookDispatcher.Bench -- [--quick] [--json PATH] [--append]
 // dotnet run -c Release --project WebhookDispatcher.Bench -- soak [--quick] [--seed N] [--json PATH] [--append]
+// The bench's receiver and load generator run socket continuations on the socket's own thread (they never block):
+// on two shared cores, thread hand-offs were half of this process's CPU, CPU the engine gets instead. Set before any
+// socket is made; the services are started with it off (Hosting/AppHostSystem.cs), so they run as they would anyway.
+Environment.SetEnvironmentVariable(WebhookDispatcher.Bench.Hosting.AppHostSystem.InlineSocketCompletions, "1");
+
 var options = CommandLine.Parse(args);
 if (options is null)
 {

@@ -12,6 +12,9 @@ public sealed class AppHostSystem : ISystemUnderTest
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>The bench runs its own sockets this way (Program.cs); the services it starts must not inherit it.</summary>
+    public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private readonly DistributedApplication _app;
     private readonly IReadOnlyList<string> _workers;
 
@@ -31,6 +34,10 @@ public sealed class AppHostSystem : ISystemUnderTest
         var api = builder.CreateResourceBuilder<ProjectResource>("api");
         var worker = builder.CreateResourceBuilder<ProjectResource>("worker");
         var receiver = builder.CreateResourceBuilder<ProjectResource>("mockreceiver");
+        foreach (var service in new[] { api, worker, receiver })
+        {
+            service.WithEnvironment(InlineSocketCompletions, "0");
+        }
         foreach (var (key, value) in settings.Dispatcher)
         {
             api.WithEnvironment($"Dispatcher__{key}", value);
