@@ -14,6 +14,9 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class NpgsqlExtensions
 {
+    /// <summary>Statements each pooled connection keeps prepared (Npgsql's Max Auto Prepare).</summary>
+    public const int DefaultMaxAutoPrepare = 32;
+
     public static void AddNpgsqlDataSource(this IHostApplicationBuilder builder, string connectionName, Action<NpgsqlDataSourceBuilder>? configureDataSourceBuilder = null)
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName);
@@ -26,6 +29,13 @@ public static class NpgsqlExtensions
         builder.Services.AddSingleton(serviceProvider =>
         {
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+            // Prepared statements, unless the connection string says otherwise: the engine runs a handful of
+            // statements over and over (ingest, claim, record outcomes), and PostgreSQL spent more time planning
+            // them than running them. Aspire's connection strings don't carry this, so it is set here.
+            if (dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            }
             dataSourceBuilder.UseLoggerFactory(serviceProvider.GetService<Logging.ILoggerFactory>());
             // SQL is traced as part of something (a request, a delivery attempt), never on its own: a Worker's
             // claim and poll queries, several a second, would otherwise each be a one-span trace burying the rest.

@@ -39,6 +39,7 @@ public static class Extensions
         builder.Services.AddSingleton<EventRequestParser>();
         builder.Services.AddSingleton<EndpointRequestParser>();
         builder.Services.AddSingleton<WakeUpPublisher>();
+        builder.Services.AddSingleton<IngestBatcher>();
         builder.Services.AddSingleton<EventIngestion>();
 
         // Kestrel's limits sit well above ours, so what it would refuse with a bare status reaches

@@ -16,6 +16,7 @@ namespace WebhookDispatcher.Api.Ingestion;
 public sealed class EventIngestion(
     EventRequestParser parser,
     EventStore events,
+    IngestBatcher batcher,
     WakeUpPublisher wakeUp,
     IOptions<ApiOptions> options,
     ILogger<EventIngestion> logger)
@@ -86,12 +87,20 @@ public sealed class EventIngestion(
         IReadOnlyList<IngestedEvent>? stored;
         try
         {
-            // A repeat must carry the same event as the first: if not, the whole request is rolled back.
-            stored = await events.IngestAsync(newEvents, results =>
+            if (newEvents is [{ IdempotencyKey: null } single])
             {
-                conflict = results.Where((e, i) => e.Replayed && (e.Type != newEvents[i].Type || e.PayloadJson != newEvents[i].PayloadJson)).FirstOrDefault();
-                return conflict is null;
-            }, cancellationToken);
+                // The common case, one event without a key: committed together with whatever else is arriving.
+                stored = [await batcher.IngestAsync(single)];
+            }
+            else
+            {
+                // A repeat must carry the same event as the first: if not, the whole request is rolled back.
+                stored = await events.IngestAsync(newEvents, results =>
+                {
+                    conflict = results.Where((e, i) => e.Replayed && (e.Type != newEvents[i].Type || e.PayloadJson != newEvents[i].PayloadJson)).FirstOrDefault();
+                    return conflict is null;
+                }, cancellationToken);
+            }
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidTextRepresentation
             or PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire)

@@ -16,6 +16,7 @@ public static class StatsApi
         app.MapPut("/config", SetConfig).WithTags("Config");
         app.MapPost("/secrets", AddSecret).WithTags("Config");
         app.MapGet("/received/{webhookId}", WasReceived).WithTags("Stats");
+        app.MapGet("/stats/accepted", GetAcceptedCounts).WithTags("Stats");
         return app;
     }
 
@@ -53,6 +54,9 @@ public static class StatsApi
         chaos.AddSecret(secret);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Every accepted webhook-id with how often it was accepted: what the soak checks deliveries against.</summary>
+    public static Ok<IReadOnlyDictionary<string, int>> GetAcceptedCounts(ReceiverStats stats) => TypedResults.Ok(stats.AcceptedCounts());
 
     public static Ok<JsonElement> WasReceived(string webhookId, ReceiverStats stats) =>
         TypedResults.Ok(JsonSerializer.SerializeToElement(new { webhookId, accepted = stats.WasAccepted(webhookId) }));

@@ -25,6 +25,9 @@ public sealed class ReceiverStats
 
     public bool WasAccepted(string webhookId) => _acceptedIds.ContainsKey(webhookId);
 
+    /// <summary>How many times each webhook-id was accepted (more than once: a duplicate delivery).</summary>
+    public IReadOnlyDictionary<string, int> AcceptedCounts() => new Dictionary<string, int>(_acceptedIds);
+
     public StatsSnapshot Snapshot() => new(
         Interlocked.Read(ref _received),
         Interlocked.Read(ref _accepted),

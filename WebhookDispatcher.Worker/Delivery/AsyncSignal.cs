@@ -15,6 +15,9 @@ public sealed class AsyncSignal
 
     public void Set() => _channel.Writer.TryWrite(true);
 
+    /// <summary>Whether a wake-up is waiting (a wait would return at once).</summary>
+    public bool IsSet => _channel.Reader.TryPeek(out _);
+
     /// <returns>True when signalled, false when the timeout passed first.</returns>
     public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -101,6 +101,13 @@ public sealed class DeliveryWorker(
 
     private async Task WaitForWorkAsync(DispatcherOptions settings, CancellationToken stoppingToken)
     {
+        if (wakeUp.Signal.IsSet)
+        {
+            // New work was announced while we claimed: claim again at once. Under a steady stream of events this
+            // saves the next-due query on every cycle, one of the two queries each wake-up used to cost.
+            await wakeUp.Signal.WaitAsync(TimeSpan.Zero, stoppingToken);
+            return;
+        }
         var wait = settings.PollInterval;
         try
         {

@@ -1,0 +1,101 @@
+using Npgsql;
+using WebhookDispatcher.Core.Storage;
+
+namespace WebhookDispatcher.Bench.Load;
+
+/// <summary>
+/// What the bench reads and resets in the database behind the system's back. Writes go through the engine's own
+/// <see cref="EventStore"/> (the same SQL the Api runs); only the reset and the checks are the bench's own SQL.
+/// </summary>
+public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
+{
+    // Prepared statements, as the services' data sources have (ServiceDefaults' AddNpgsqlDataSource), so the
+    // database ceiling runs the ingestion SQL exactly as the Api does.
+    private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(connectionString)
+    {
+        Name = "bench",
+        ConnectionStringBuilder = { MaxAutoPrepare = 32 },
+    }.Build();
+
+    public EventStore Events => new(_dataSource);
+
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>
+    /// Empties the tables between scenarios, so each starts from the same place. No ANALYZE here: statistics of
+    /// empty tables would make the planner sort every due row to claim a few (a production queue is never analyzed
+    /// empty; its delivered rows stay).
+    /// </summary>
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await Execute("TRUNCATE delivery_attempts, deliveries, events", cancellationToken);
+        await Execute("CHECKPOINT", cancellationToken);
+    }
+
+    /// <summary>Deliveries still to do: pending, or in flight.</summary>
+    public Task<long> OutstandingAsync(CancellationToken cancellationToken = default) =>
+        Scalar("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'in_flight')", cancellationToken);
+
+    public Task<long> DeliveredAsync(CancellationToken cancellationToken = default) =>
+        Scalar("SELECT count(*) FROM deliveries WHERE status = 'delivered'", cancellationToken);
+
+    /// <summary>The median and 99th percentile of the attempts' durations as the Workers timed them (queueing for a connection included).</summary>
+    public async Task<(double P50Ms, double P99Ms)> AttemptDurationsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) FROM delivery_attempts");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.IsDBNull(0) ? (0, 0) : (Math.Round(reader.GetDouble(0), 2), Math.Round(reader.GetDouble(1), 2));
+    }
+
+    /// <summary>
+    /// Transactions the database has run so far (every query outside a transaction is one): the load-independent
+    /// count of what a scenario cost it. Backends report these within a second of going idle.
+    /// </summary>
+    public Task<long> TransactionsAsync(CancellationToken cancellationToken = default) =>
+        Scalar("SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database WHERE datname = current_database()", cancellationToken);
+
+    /// <summary>How many of these event ids are stored.</summary>
+    public async Task<long> CountStoredAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT count(*) FROM events WHERE id = ANY ($1)");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ids] });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Stores <paramref name="count"/> payment events through the engine's own ingestion, in batches, without the Api.</summary>
+    public async Task SeedAsync(int count, Func<long, string> payload, CancellationToken cancellationToken = default)
+    {
+        const int Batch = 1000;
+        var store = Events;
+        var batches = Enumerable.Range(0, (count + Batch - 1) / Batch);
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (b, ct) =>
+        {
+            var size = Math.Min(Batch, count - b * Batch);
+            var events = new NewEvent[size];
+            for (var i = 0; i < size; i++)
+            {
+                long n = (long)b * Batch + i;
+                events[i] = new NewEvent(Guid.CreateVersion7(), $"merchant_{n % 50}", "payment.succeeded", payload(n), null, null, null);
+            }
+            await store.IngestAsync(events, cancellationToken: ct);
+        });
+        // What autovacuum would have done by the time a backlog this size had built up.
+        await Execute("ANALYZE deliveries, events", cancellationToken);
+    }
+
+    private async Task Execute(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<long> Scalar(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using WebhookDispatcher.Bench.Reporting;
+
+namespace WebhookDispatcher.Bench.Scenarios;
+
+/// <summary>
+/// With N deliveries already stored and no Worker running, start W Workers and time until every delivery is
+/// recorded delivered. The rate is over the window from the first webhook's arrival to the last outcome written,
+/// so process start-up (not the engine's) is left out; the wall time including start-up is reported beside it.
+/// Fresh processes spend the first seconds compiling (a fifth of a Worker's CPU went to the JIT in a 13 s drain),
+/// so the rate of the last 80% of the deliveries, warmed up, is reported too.
+/// </summary>
+public static class DrainScenario
+{
+    public static async Task<DrainRun> RunAsync(BenchContext context, int workers, double receiverCeiling, CancellationToken cancellationToken)
+    {
+        var deliveries = context.Plan.DrainDeliveries;
+        await context.System.ScaleWorkersAsync(0, cancellationToken);
+        await context.Database.ResetAsync(cancellationToken);
+        context.Receiver.Reset();
+
+        var seeding = Stopwatch.StartNew();
+        await using (new Load.LiveProgress($"drain: seeding", _ => $"storing {deliveries:N0} events"))
+        {
+            await context.Database.SeedAsync(deliveries, BenchContext.PaymentData, cancellationToken);
+        }
+        Console.WriteLine($"    stored {deliveries:N0} pending deliveries in {seeding.Elapsed.TotalSeconds:0.0} s");
+
+        await Task.Delay(1200, cancellationToken); // let the seeding's transaction counts land
+        var transactionsBefore = await context.Database.TransactionsAsync(cancellationToken);
+        var wall = Stopwatch.StartNew();
+        var starting = context.System.ScaleWorkersAsync(workers, cancellationToken);
+        Dictionary<string, Dictionary<int, double>>? cpuBefore = null;
+        long outstanding = deliveries;
+        await using (new Load.LiveProgress($"drain: {workers} worker(s)", elapsed =>
+        {
+            var received = context.Receiver.Received;
+            var window = context.Receiver.FirstTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(context.Receiver.FirstTimestamp).TotalSeconds;
+            return $"arrived {received,8:N0}/{deliveries:N0}  {(window > 0 ? received / window : 0),8:N0}/s  outstanding {Interlocked.Read(ref outstanding),8:N0}";
+        }))
+        {
+            var deadline = TimeSpan.FromMinutes(5);
+            while (true)
+            {
+                if (cpuBefore is null && context.Receiver.Received > 0)
+                {
+                    cpuBefore = context.CpuSnapshot();
+                }
+                if (context.Receiver.Received >= deliveries || starting.IsCompleted)
+                {
+                    Interlocked.Exchange(ref outstanding, await context.Database.OutstandingAsync(cancellationToken));
+                    if (outstanding == 0)
+                    {
+                        break;
+                    }
+                }
+                if (wall.Elapsed > deadline)
+                {
+                    throw new TimeoutException($"Drain with {workers} worker(s) did not finish in {deadline}: {outstanding} outstanding.");
+                }
+                await Task.Delay(cpuBefore is null ? 20 : 100, cancellationToken);
+            }
+        }
+        var end = Stopwatch.GetTimestamp();
+        var cpuAfter = context.CpuSnapshot();
+        await starting;
+        var window = Stopwatch.GetElapsedTime(context.Receiver.FirstTimestamp, end);
+        var delivered = await context.Database.DeliveredAsync(cancellationToken);
+        var perS = Math.Round(delivered / window.TotalSeconds, 1);
+        var (attemptP50, attemptP99) = await context.Database.AttemptDurationsAsync(cancellationToken);
+        await Task.Delay(1200, cancellationToken);
+        // Counts the bench's own progress queries too (a few a second): an upper bound.
+        var transactions = await context.Database.TransactionsAsync(cancellationToken) - transactionsBefore;
+        var warmFrom = deliveries / 5;
+        var warmWindow = Stopwatch.GetElapsedTime(context.Receiver.NthArrival(warmFrom), end);
+        var warmPerS = Math.Round((deliveries - warmFrom) / warmWindow.TotalSeconds, 1);
+        return new DrainRun(workers, deliveries, perS, warmPerS, Math.Round(window.TotalSeconds, 2), Math.Round(wall.Elapsed.TotalSeconds, 2),
+            delivered, context.Receiver.Received, context.Receiver.Duplicates,
+            Hosting.ProcessCpu.CoresUsed(cpuBefore ?? cpuAfter, cpuAfter, window), IngestScenario.Ratio(perS, receiverCeiling), attemptP50, attemptP99,
+            Math.Round(transactions / (double)Math.Max(1, delivered), 3));
+    }
+}
