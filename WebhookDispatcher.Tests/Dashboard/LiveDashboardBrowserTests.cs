@@ -53,8 +53,11 @@ public sealed class LiveDashboardBrowserTests(LiveDashboardFixture fixture)
         var ingestion = spans.Single(s => s is { Resource: "api", Name: IngestionSpan });
         Assert.Equal(0, ingestion.Depth);
         Assert.Contains("→ 202", ingestion.Text);
+        // The Api stores single events by group commit: the INSERT sits under the batch's span, in this trace.
+        var batch = spans.Single(s => s is { Resource: "api", Name: "ingest events" });
+        Assert.Equal(1, batch.Depth);
         var insert = spans.Single(s => s is { Resource: "api", Name: "postgresql" });
-        Assert.Equal(1, insert.Depth);
+        Assert.Equal(2, insert.Depth);
         Assert.Contains("INSERT INTO events", insert.Text);
         var deliver = spans.Last(s => s is { Resource: "worker", Name: "webhook deliver" } && s.Text.Contains("→ 200"));
         Assert.Equal(1, deliver.Depth);
