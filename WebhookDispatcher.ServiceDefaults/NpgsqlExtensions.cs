@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,6 +37,11 @@ public static class NpgsqlExtensions
                 dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             }
             dataSourceBuilder.UseLoggerFactory(serviceProvider.GetService<Logging.ILoggerFactory>());
+            // SQL is traced as part of something (a request, a delivery attempt), never on its own: a Worker's
+            // claim and poll queries, several a second, would otherwise each be a one-span trace burying the rest.
+            dataSourceBuilder.ConfigureTracing(tracing => tracing
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null));
             configureDataSourceBuilder?.Invoke(dataSourceBuilder);
             return dataSourceBuilder.Build();
         });

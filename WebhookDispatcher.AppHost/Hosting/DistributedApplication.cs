@@ -196,6 +196,9 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
     }
 
+    /// <summary>The dashboard this app started, with the URLs it bound; null when the dashboard is off or not started yet.</summary>
+    public RunningDashboard? Dashboard => _dashboard as RunningDashboard;
+
     /// <summary>Stops every resource in reverse dependency order, then the dashboard. Safe to call more than once.</summary>
     public Task StopAsync()
     {

@@ -99,12 +99,16 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     private const string CountByStatusSql = "SELECT status, count(*) FROM deliveries GROUP BY status";
 
+    // The target shown is where the next attempt goes: the endpoint's current URL, which may have changed since
+    // the event was queued (the Worker reads it the same way when it claims).
     private const string DeliveryColumns = """
-        d.id, d.event_id, d.endpoint_id, d.target_url, d.status, d.attempt_count,
+        d.id, d.event_id, d.endpoint_id, COALESCE(ep.url, d.target_url), d.status, d.attempt_count,
         CASE WHEN d.status = 'pending' THEN d.next_attempt_at END, d.last_status_code, d.last_error, d.created_at, d.delivered_at
         """;
 
-    internal const string SelectForEventSql = $"SELECT {DeliveryColumns} FROM deliveries d WHERE d.event_id = $1 ORDER BY d.id";
+    private const string DeliveriesWithEndpoint = "deliveries d LEFT JOIN merchant_endpoints ep ON ep.id = d.endpoint_id";
+
+    internal const string SelectForEventSql = $"SELECT {DeliveryColumns} FROM {DeliveriesWithEndpoint} WHERE d.event_id = $1 ORDER BY d.id";
 
     internal const string SelectAttemptsForEventSql = """
         SELECT a.delivery_id, a.attempt_number, a.started_at, a.duration_ms, a.status_code, a.error, a.worker_id
@@ -113,7 +117,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         ORDER BY a.delivery_id, a.id
         """;
 
-    private const string SelectOneSql = $"SELECT {DeliveryColumns} FROM deliveries d WHERE d.id = $1";
+    private const string SelectOneSql = $"SELECT {DeliveryColumns} FROM {DeliveriesWithEndpoint} WHERE d.id = $1";
 
     private const string SelectAttemptsSql = """
         SELECT a.delivery_id, a.attempt_number, a.started_at, a.duration_ms, a.status_code, a.error, a.worker_id
@@ -121,7 +125,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         """;
 
     private const string ListSql = $"""
-        SELECT {DeliveryColumns} FROM deliveries d
+        SELECT {DeliveryColumns} FROM {DeliveriesWithEndpoint}
         WHERE ($1::text IS NULL OR d.status = $1) AND ($2::uuid IS NULL OR d.endpoint_id = $2)
         ORDER BY d.updated_at DESC, d.id DESC
         LIMIT $3 OFFSET $4

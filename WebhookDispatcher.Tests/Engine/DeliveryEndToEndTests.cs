@@ -179,6 +179,32 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AGracefullyStoppedWorker_FinishesOrReleasesWhatItHolds_LeavingNoLeaseBehind()
+    {
+        await app.SetReceiverChaosAsync(failureRate: 0, hangRate: 1, hangSeconds: 0.5);
+        var ids = await PostBatchAsync("merchant_stop", 200);
+        await EngineAppFixture.EventuallyAsync(
+            async () => await app.QueryScalarAsync<long>(
+                "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_stop' AND d.status = 'in_flight'") > 0,
+            "deliveries are in flight", Patience);
+
+        await app.App.StopResourceAsync("worker-0");
+        await app.App.StopResourceAsync("worker-1");
+
+        // Unlike a kill, a stop leaves nothing for a lease to time out on: every claim was recorded or given back.
+        Assert.Equal(0L, await app.QueryScalarAsync<long>(
+            "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_stop' AND d.status = 'in_flight'"));
+
+        await app.SetReceiverChaosAsync(0, 0);
+        await app.App.StartResourceAsync("worker-0");
+        await app.App.StartResourceAsync("worker-1");
+        await EngineAppFixture.EventuallyAsync(
+            async () => await app.QueryScalarAsync<long>(
+                "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_stop' AND d.status = 'delivered'") == ids.Count,
+            $"all {ids.Count} are delivered after the restart", Patience);
+    }
+
+    [Fact]
     public async Task AnEndpointAnswering410_IsDisabled_AndADeadDeliveryCanBeRetriedByHand()
     {
         var receiver = app.App.GetEndpoint("mockreceiver");

@@ -26,6 +26,23 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
     private readonly WebhookSecret? _defaultSecret =
         WebhookSecret.TryParse(options.Value.SigningSecret, out var secret) ? secret : null;
 
+    /// <summary>
+    /// The span of one attempt. It joins the trace of the request that ingested the event, so one trace shows the
+    /// event's whole life: POST /events, then each attempt, its HTTP call (which passes traceparent on) and its logs.
+    /// </summary>
+    public static Activity? StartAttemptActivity(ClaimedDelivery delivery)
+    {
+        ActivityContext.TryParse(delivery.Traceparent, null, out var ingestion);
+        var activity = DispatcherTelemetry.ActivitySource.StartActivity("webhook deliver", ActivityKind.Internal, ingestion);
+        activity?.SetTag("webhook.id", delivery.EventId);
+        activity?.SetTag("webhook.delivery_id", delivery.Id);
+        activity?.SetTag("webhook.attempt", delivery.AttemptCount + 1);
+        activity?.SetTag("webhook.merchant_id", delivery.MerchantId);
+        activity?.SetTag("webhook.event_type", delivery.EventType);
+        return activity;
+    }
+
+    /// <summary>Sends one attempt; run it inside <see cref="StartAttemptActivity"/>'s span.</summary>
     public async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
@@ -40,16 +57,7 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
             return new AttemptResult(startedAt, 0, null, "No signing secret: Dispatcher:SigningSecret is not set.");
         }
 
-        // The attempt joins the trace of the request that ingested the event, so one trace shows the event's
-        // whole life: POST /events, then each attempt and its HTTP call (which passes traceparent on).
-        ActivityContext.TryParse(delivery.Traceparent, null, out var ingestion);
-        using var activity = DispatcherTelemetry.ActivitySource.StartActivity("webhook deliver", ActivityKind.Internal, ingestion);
-        activity?.SetTag("webhook.id", delivery.EventId);
-        activity?.SetTag("webhook.delivery_id", delivery.Id);
-        activity?.SetTag("webhook.attempt", delivery.AttemptCount + 1);
-        activity?.SetTag("webhook.merchant_id", delivery.MerchantId);
-        activity?.SetTag("webhook.event_type", delivery.EventType);
-
+        var activity = Activity.Current;
         var body = WebhookEnvelope.Build(delivery.EventId, delivery.EventType, delivery.MerchantId, delivery.EventCreatedAt, delivery.PayloadJson);
         var webhookId = delivery.EventId.ToString();
         var timestamp = startedAt.ToUnixTimeSeconds();

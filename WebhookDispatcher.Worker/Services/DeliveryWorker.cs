@@ -134,6 +134,7 @@ public sealed class DeliveryWorker(
                 return;
             }
 
+            using var activity = WebhookSender.StartAttemptActivity(delivery);
             var result = await sender.SendAsync(delivery, _abandonSends.Token);
             var outcome = classifier.Classify(delivery, result);
             writer.Enqueue(outcome);
