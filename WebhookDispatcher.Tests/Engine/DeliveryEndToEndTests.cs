@@ -57,6 +57,24 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentSingleEvents_ShareCommits_YetEachAnswerMeansItsOwnEventIsStored()
+    {
+        // Concurrent POST /events without keys go through the Api's group commit: many events, one COMMIT.
+        var posts = Enumerable.Range(0, 300).Select(i => PostEventAsync(new { merchantId = "merchant_group", type = "payment.succeeded", data = new { i } }));
+
+        var ids = await Task.WhenAll(posts);
+
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+        Assert.Equal((long)ids.Length, await app.QueryScalarAsync<long>("SELECT count(*) FROM events WHERE id = ANY($1)", ids));
+        Assert.Equal((long)ids.Length, await app.QueryScalarAsync<long>("SELECT count(*) FROM deliveries WHERE event_id = ANY($1)", ids));
+        // Each event kept its own payload: no answer was crossed with another request's event.
+        for (var i = 0; i < ids.Length; i += 37)
+        {
+            Assert.Equal($"{{\"i\":{i}}}", await app.QueryScalarAsync<string>("SELECT payload::text FROM events WHERE id = $1", ids[i]));
+        }
+    }
+
+    [Fact]
     public async Task UnderAChaoticReceiver_EveryEventEndsDeliveredOrDead_WithEveryAttemptRecorded()
     {
         // The seed's chaos: 40% fail with 500, 30% hang past the Worker's 1 s timeout, 30% accept.
