@@ -13,7 +13,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         ON CONFLICT ON CONSTRAINT events_idempotency DO NOTHING
         """;
 
-    // An event's status is what its deliveries add up to (see DeliveryStatus.ForEvent).
+    // An event's status is what its deliveries add up to: in flight or pending while any is, otherwise dead if any
+    // died, otherwise delivered (an event no endpoint subscribed to counts as delivered: nothing is left to do).
     private const string StatusExpression = """
         COALESCE((SELECT CASE WHEN bool_or(d.status = 'in_flight') THEN 'in_flight'
                               WHEN bool_or(d.status = 'pending') THEN 'pending'

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookDispatcher.Core.Signing;
 using WebhookDispatcher.MockReceiver.Services;
@@ -58,10 +57,12 @@ public static class StatsApi
     /// <summary>Every accepted webhook-id with how often it was accepted: what the soak checks deliveries against.</summary>
     public static Ok<IReadOnlyDictionary<string, int>> GetAcceptedCounts(ReceiverStats stats) => TypedResults.Ok(stats.AcceptedCounts());
 
-    public static Ok<JsonElement> WasReceived(string webhookId, ReceiverStats stats) =>
-        TypedResults.Ok(JsonSerializer.SerializeToElement(new { webhookId, accepted = stats.WasAccepted(webhookId) }));
+    public static Ok<ReceivedAnswer> WasReceived(string webhookId, ReceiverStats stats) =>
+        TypedResults.Ok(new ReceivedAnswer(webhookId, stats.WasAccepted(webhookId)));
 }
 
 public sealed record ChaosConfig(double? FailureRate, double? HangRate, double? HangSeconds);
 
 public sealed record SecretRequest(string? Secret);
+
+public sealed record ReceivedAnswer(string WebhookId, bool Accepted);
