@@ -1,26 +1,38 @@
-using WebhookDispatcher.AppHost.Hosting;
-using WebhookDispatcher.Core.Signing;
+using Microsoft.Extensions.Configuration;
 
-// The app model, as an Aspire AppHost's Program.cs: what runs and how it is wired, and nothing else; the machinery
-// that runs it is in Hosting/. The tests run this same entry point to get the model
-// (DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>), so they exercise this system.
+// The app model: what runs and how it is wired. `dotnet run --project WebhookDispatcher.AppHost` starts it with the
+// Aspire dashboard; the tests and the bench start the same model through Aspire.Hosting.Testing.
 //
-// dotnet run --project WebhookDispatcher.AppHost [-- --fresh] [--no-dashboard] [--data-dir <path>] [--workers <n>]
-//     [--receiver-failure-rate <r>] [--receiver-hang-rate <r>]
+// Options (after `--`): --infrastructure auto|containers|local, --data-dir <path> (local binaries' data),
+// --workers <n>, --receiver-failure-rate <r>, --receiver-hang-rate <r>.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var postgres = builder.AddPostgres("postgres");
-var webhooks = postgres.AddDatabase("webhooks");
+// PostgreSQL and Redis run in Aspire's containers where a container runtime answers, and from this machine's own
+// binaries where none does (LocalBinaries/). Either way the services get the same connection strings.
+IResourceBuilder<IResourceWithConnectionString> webhooks;
+IResourceBuilder<IResourceWithConnectionString> redis;
+if (builder.UseContainers())
+{
+    webhooks = builder.AddPostgres("postgres").WithDataVolume().AddDatabase("webhooks");
+    redis = builder.AddRedis("redis").WithDataVolume();
+}
+else
+{
+    webhooks = builder.AddLocalPostgres("postgres").AddDatabase("webhooks");
+    redis = builder.AddLocalRedis("redis");
+}
 
-var redis = builder.AddRedis("redis");
-
-// The secret deliveries to the default target are signed with, and the MockReceiver checks them with.
-var signingSecret = builder.AddParameter("signing-secret", () => WebhookSecret.Generate().Text);
+// The secret deliveries to the default target are signed with, and the MockReceiver verifies them with: generated
+// once and kept in the AppHost's user secrets. Letters and digits only, so "whsec_" + it is valid base64 (24 bytes).
+var signingKey = builder.AddParameter("signing-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+var signingSecret = ReferenceExpression.Create($"whsec_{signingKey}");
 
 var mockreceiver = builder.AddProject<Projects.WebhookDispatcher_MockReceiver>("mockreceiver")
-    .WithHttpEndpoint(port: 4000)
     .WithHttpHealthCheck("/health")
-    .WithEnvironment("Receiver__SigningSecret", signingSecret);
+    .WithEnvironment("Receiver__SigningSecret", signingSecret)
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Receiver")
+    .WithUrl("/stats", "Stats")
+    .WithReceiverCommands();
 
 // The MockReceiver's chaos (0 and 0 accept everything); unset, it keeps its own defaults.
 if (builder.Configuration["receiver-failure-rate"] is { } failureRate)
@@ -33,31 +45,27 @@ if (builder.Configuration["receiver-hang-rate"] is { } hangRate)
 }
 
 var api = builder.AddProject<Projects.WebhookDispatcher_Api>("api")
-    .WithHttpEndpoint(port: 3000)
     .WithReference(webhooks)
     .WaitFor(webhooks)
     .WithReference(redis)
     .WaitFor(redis)
     .WithHttpHealthCheck("/health")
-    // Ad-hoc targets on this machine (the MockReceiver) are allowed in the AppHost only.
-    .WithEnvironment("Dispatcher__AllowPrivateTargets", "true");
+    // Ad-hoc targets on this machine (the MockReceiver) are allowed here, in development, only.
+    .WithEnvironment("Dispatcher__AllowPrivateTargets", "true")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Api")
+    .WithUrl("/openapi/v1.json", "OpenAPI")
+    .WithApiCommands();
 
-var receiverUrl = mockreceiver.Resource.GetEndpoint("http");
 builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
-    .WithHttpEndpoint()
     .WithReference(webhooks)
     .WaitFor(webhooks)
     .WithReference(redis)
     .WaitFor(redis)
     .WithReference(mockreceiver)
     .WithHttpHealthCheck("/health")
-    // Known once the MockReceiver's port is, at the Worker's start.
-    .WithEnvironment("Dispatcher__DefaultTargetUrl", () => new Uri(receiverUrl.GetUrl(), "/webhook").ToString())
+    .WithEnvironment("Dispatcher__DefaultTargetUrl", ReferenceExpression.Create($"{mockreceiver.GetEndpoint("http")}/webhook"))
     .WithEnvironment("Dispatcher__AllowPrivateTargets", "true")
     .WithEnvironment("Dispatcher__SigningSecret", signingSecret)
     .WithReplicas(builder.Configuration.GetValue("workers", 1));
-
-// The dashboard's deliveries pages read the Api and the database.
-builder.WithDashboardData(api, webhooks);
 
 builder.Build().Run();
