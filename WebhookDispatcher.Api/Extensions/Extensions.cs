@@ -14,8 +14,8 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("webhooks");
-        builder.AddRedisClient("redis");
+        builder.AddWebhooksDataSource();
+        builder.AddWakeUpRedisClient();
 
         builder.Services.AddOptions<DispatcherOptions>().BindConfiguration("Dispatcher").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").PostConfigure<IConfiguration>((o, configuration) => o.AddSingleValue(configuration));

@@ -15,8 +15,8 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("webhooks");
-        builder.AddRedisClient("redis");
+        builder.AddWebhooksDataSource();
+        builder.AddWakeUpRedisClient();
 
         builder.Services.AddOptions<DispatcherOptions>()
             .BindConfiguration("Dispatcher")
