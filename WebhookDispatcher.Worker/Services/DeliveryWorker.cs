@@ -130,7 +130,9 @@ public sealed class DeliveryWorker(
         {
             if (!delivery.EndpointEnabled)
             {
-                writer.Enqueue(OutcomeClassifier.EndpointDisabled(delivery, time.GetUtcNow()));
+                var disabled = OutcomeClassifier.EndpointDisabled(delivery, time.GetUtcNow());
+                writer.Enqueue(disabled);
+                AttemptLog.DeadUnsent(logger, delivery, disabled);
                 return;
             }
 
@@ -174,18 +176,8 @@ public sealed class DeliveryWorker(
         if (result.IsSuccess)
         {
             DispatcherTelemetry.IngestToDelivery.Record((time.GetUtcNow() - delivery.EventCreatedAt).TotalMilliseconds);
-            logger.LogDebug("Delivered {Delivery} of event {Event} in {Duration:0.0} ms", delivery.Id, delivery.EventId, result.DurationMs);
         }
-        else if (outcome.Status == DeliveryStatus.Dead)
-        {
-            logger.LogWarning("Delivery {Delivery} of event {Event} to merchant {Merchant} is dead after attempt {Attempt}: {Error}",
-                delivery.Id, delivery.EventId, delivery.MerchantId, delivery.AttemptCount + 1, result.Error);
-        }
-        else
-        {
-            logger.LogInformation("Delivery {Delivery} of event {Event} attempt {Attempt} failed: {Error}; next in {Delay:0.0} s",
-                delivery.Id, delivery.EventId, delivery.AttemptCount + 1, result.Error, outcome.RetryDelay.TotalSeconds);
-        }
+        AttemptLog.Write(logger, delivery, result, outcome);
     }
 
     /// <summary>Waits for attempts in flight, up to the grace period; then cancels the rest, which are released.</summary>
