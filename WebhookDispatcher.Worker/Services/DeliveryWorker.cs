@@ -170,7 +170,7 @@ public sealed class DeliveryWorker(
         {
             return;
         }
-        var kind = result.IsSuccess ? "success" : outcome.Status == DeliveryStatus.Dead ? "dead" : result.StatusCode is null ? "error" : "failure";
+        var kind = AttemptOutcome.Of(result.IsSuccess, outcome.Status == DeliveryStatus.Dead, answered: result.StatusCode is not null);
         DispatcherTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("outcome", kind));
         DispatcherTelemetry.AttemptDuration.Record(result.DurationMs, new KeyValuePair<string, object?>("outcome", kind));
         if (result.IsSuccess)
