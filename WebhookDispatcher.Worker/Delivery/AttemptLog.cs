@@ -39,7 +39,8 @@ public static partial class AttemptLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Delivered {Delivery} of event {Event} in {Duration:0.0} ms")]
     private static partial void Delivered(ILogger logger, long delivery, Guid @event, double duration);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Delivery} of event {Event} attempt {Attempt} failed: {Error}; next in {Delay:0.0} s")]
+    // The error is a sentence of its own, often ending in a full stop: it comes last, with nothing after it.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Delivery} of event {Event} attempt {Attempt} failed, next try in {Delay:0.0} s: {Error}")]
     private static partial void Retrying(ILogger logger, long delivery, Guid @event, int attempt, string? error, double delay);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {Delivery} of event {Event} to merchant {Merchant} is dead after attempt {Attempt}: {Error}")]

@@ -66,7 +66,7 @@ public sealed class DeliveryWorker(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     var delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, claimFailures++), 5000));
-                    logger.LogWarning("Claim failed ({Message}); retrying in {Delay}", ex.Message, delay);
+                    logger.LogWarning("Claim failed, retrying in {Delay}: {Message}", delay, ex.Message);
                     await Task.Delay(delay, stoppingToken);
                     continue;
                 }

@@ -83,7 +83,8 @@ public sealed class DeliveriesClient(HttpClient http)
         var hint = response.StatusCode == HttpStatusCode.Unauthorized
             ? " The Api has API keys configured; the dashboard calls it without one, as Development allows."
             : "";
-        return new ApiResult<T>(default, $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}{problem}.{hint}");
+        // The problem's detail is a sentence with its own full stop: don't add a second.
+        return new ApiResult<T>(default, $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}{problem.TrimEnd('.')}.{hint}");
     }
 
     private static async Task<string> ProblemTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
