@@ -76,7 +76,7 @@ public sealed record MachineInfo(
     double MemoryGiB,
     string Os,
     string Runtime,
-    string? Commit,
+    string Commit,
     string LoadBefore,
     string LoadAfter);
 

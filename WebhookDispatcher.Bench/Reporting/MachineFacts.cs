@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace WebhookDispatcher.Bench.Reporting;
@@ -18,28 +19,32 @@ public static class MachineFacts
         }
     }
 
-    public static MachineInfo Describe(string loadBefore) => new(
+    /// <summary>Said of the commit when git can't tell (not installed, not a repository, or too slow).</summary>
+    public const string UnknownCommit = "unknown";
+
+    // rev-parse answers in milliseconds; anything slower is git waiting on something, and the report must not.
+    private static readonly TimeSpan GitTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<MachineInfo> DescribeAsync(string loadBefore, CancellationToken cancellationToken = default) => new(
         Environment.MachineName,
         Environment.ProcessorCount,
         Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
         RuntimeInformation.OSDescription,
         RuntimeInformation.FrameworkDescription,
-        Commit(),
+        await CommitAsync(cancellationToken),
         loadBefore,
         LoadAverage());
 
-    private static string? Commit()
+    /// <summary>The short hash of the commit measured, or <see cref="UnknownCommit"/>.</summary>
+    public static async Task<string> CommitAsync(CancellationToken cancellationToken = default)
     {
-        try
+        var root = typeof(MachineFacts).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (root is null)
         {
-            var root = typeof(MachineFacts).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-                .Cast<System.Reflection.AssemblyMetadataAttribute>().First(a => a.Key == "RepositoryRoot").Value!;
-            var output = Hosting.NativeProcess.RunAsync("git", ["-C", root, "rev-parse", "--short", "HEAD"]).GetAwaiter().GetResult();
-            return output.Trim();
+            return UnknownCommit;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
+        var output = await BoundedCommand.OutputAsync("git", ["-C", root, "rev-parse", "--short", "HEAD"], GitTimeout, cancellationToken);
+        return string.IsNullOrWhiteSpace(output) ? UnknownCommit : output.Trim();
     }
 }

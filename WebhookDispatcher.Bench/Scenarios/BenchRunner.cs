@@ -93,7 +93,7 @@ public static class BenchRunner
             Date = DateTimeOffset.UtcNow,
             Mode = plan.Mode,
             Command = command,
-            Machine = MachineFacts.Describe(loadBefore),
+            Machine = await MachineFacts.DescribeAsync(loadBefore, cancellationToken),
             Receiver = "in-process Kestrel receiver in the bench (always 200, verifies nothing, records arrival per webhook-id)",
             WorkerSettings = new Dictionary<string, string>
             {

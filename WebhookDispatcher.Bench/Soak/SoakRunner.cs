@@ -136,7 +136,7 @@ public static class SoakRunner
             Mode = plan.Mode,
             Seed = seed,
             Command = command,
-            Machine = MachineFacts.Describe(loadBefore),
+            Machine = await MachineFacts.DescribeAsync(loadBefore, cancellationToken),
             DispatcherSettings = DispatcherSettings,
             ReceiverSettings = receiverSettings,
             Submitted = plan.Events,

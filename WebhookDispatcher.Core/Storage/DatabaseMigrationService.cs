@@ -26,7 +26,7 @@ public sealed class DatabaseMigrationService(DatabaseMigrator migrator, ILogger<
             }
             catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or SocketException && DateTime.UtcNow < deadline)
             {
-                logger.LogWarning("Database not ready for migrations ({Message}); retrying in {Delay}", ex.Message, delay);
+                logger.LogWarning("Database not ready for migrations, retrying in {Delay}: {Message}", delay, ex.Message);
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
             }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace WebhookDispatcher.Core.Storage;
 
 /// <summary>An event as validated by the Api, about to be stored.</summary>
@@ -32,12 +34,14 @@ public sealed record EventSummary(
     int DeliveryCount,
     DateTimeOffset CreatedAt);
 
+/// <summary>One event as GET /events/{id} answers it, with its deliveries and their attempts.</summary>
+/// <param name="PayloadJson">The payload's JSON text; in JSON it is <c>payload</c>, the payload itself.</param>
 public sealed record EventDetails(
     Guid Id,
     string MerchantId,
     string Type,
     string Status,
-    string PayloadJson,
+    [property: JsonPropertyName("payload"), JsonConverter(typeof(RawJsonConverter))] string PayloadJson,
     string? IdempotencyKey,
     string? TargetUrl,
     string? Traceparent,

@@ -17,10 +17,11 @@ public static class DispatcherTelemetry
         Meter.CreateCounter<long>("webhooks.events.ingested", "{event}", "Events accepted by the Api (new ones; idempotent repeats excluded).");
 
     public static readonly Counter<long> Attempts =
-        Meter.CreateCounter<long>("webhooks.delivery.attempts", "{attempt}", "Delivery attempts by outcome (success, failure, timeout, dead).");
+        Meter.CreateCounter<long>("webhooks.delivery.attempts", "{attempt}",
+            "Delivery attempts by outcome: success (2xx), failure (another answer; retried), error (no answer, such as a timeout; retried), dead (failed, and the delivery is dead).");
 
     public static readonly Histogram<double> AttemptDuration =
-        Meter.CreateHistogram<double>("webhooks.delivery.attempt.duration", "ms", "Time from sending an attempt to its response or failure.");
+        Meter.CreateHistogram<double>("webhooks.delivery.attempt.duration", "ms", "Time from sending an attempt to its response or failure, by outcome (as webhooks.delivery.attempts).");
 
     public static readonly Histogram<double> IngestToDelivery =
         Meter.CreateHistogram<double>("webhooks.delivery.latency", "ms", "Time from an event's ingestion to its successful delivery.");

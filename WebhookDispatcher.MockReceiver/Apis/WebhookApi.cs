@@ -6,7 +6,8 @@ namespace WebhookDispatcher.MockReceiver.Apis;
 
 /// <summary>
 /// The mock merchant's webhook endpoint. Every request's signatures are checked first, both of them (the
-/// Standard Webhooks one, with its timestamp window, and the seeds' X-Signature): a bad one is a 401. Then the
+/// Standard Webhooks one with the StandardWebhooks library and a timestamp window, and the seeds' X-Signature; see
+/// <see cref="SignatureVerifier"/>): a bad one is a 401. Then the
 /// dice decide, as the BullMQ seed's receiver does: fail with 500, hang past the dispatcher's timeout, or accept.
 /// </summary>
 public static class WebhookApi
@@ -95,19 +96,7 @@ public static class WebhookApi
         var body = buffer.Length > MaxBodyBytes ? [] : buffer.ToArray();
 
         var webhookId = request.Headers[WebhookSigner.IdHeader].ToString();
-        var timestamp = request.Headers[WebhookSigner.TimestampHeader].ToString();
-        var signature = request.Headers[WebhookSigner.SignatureHeader].ToString();
-        var legacy = request.Headers[WebhookSigner.LegacySignatureHeader].ToString();
-        var now = time.GetUtcNow();
-
-        foreach (var secret in chaos.Secrets)
-        {
-            if (WebhookSigner.Verify(secret, webhookId, timestamp, signature, body, now, chaos.TimestampTolerance)
-                && WebhookSigner.VerifyLegacy(secret, legacy, body))
-            {
-                return (true, webhookId, body);
-            }
-        }
-        return (false, string.IsNullOrEmpty(webhookId) ? null : webhookId, body);
+        var verified = SignatureVerifier.Verify(chaos.Secrets, request.Headers, body, time.GetUtcNow(), chaos.TimestampTolerance);
+        return (verified, string.IsNullOrEmpty(webhookId) ? null : webhookId, body);
     }
 }

@@ -20,7 +20,11 @@ public sealed class ReceiverOptions
     /// <summary>The whsec_ secret deliveries are signed with; without it signatures can't be checked, and every request is refused.</summary>
     public string? SigningSecret { get; set; }
 
-    /// <summary>How far a webhook-timestamp may be from now, as Standard Webhooks advises against replay.</summary>
+    /// <summary>
+    /// How far a webhook-timestamp may be from now, as Standard Webhooks advises against replay. At most the
+    /// 5 minutes the StandardWebhooks library allows (it checks that too): a wider window would not be one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Seed for the chaos dice, for runs that must repeat; random when unset.</summary>

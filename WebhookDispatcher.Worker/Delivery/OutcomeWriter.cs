@@ -66,7 +66,7 @@ public sealed class OutcomeWriter(DeliveryStore store, WorkerIdentity worker, IL
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // PostgreSQL restarting, say: keep the outcomes and try again; the leases give us time.
-                logger.LogWarning("Writing {Count} outcomes failed ({Message}); retrying in {Delay}", batch.Count, ex.Message, delay);
+                logger.LogWarning("Writing {Count} outcomes failed, retrying in {Delay}: {Message}", batch.Count, delay, ex.Message);
                 await Task.Delay(delay, abandon);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }

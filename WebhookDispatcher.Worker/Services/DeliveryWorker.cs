@@ -66,7 +66,7 @@ public sealed class DeliveryWorker(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     var delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, claimFailures++), 5000));
-                    logger.LogWarning("Claim failed ({Message}); retrying in {Delay}", ex.Message, delay);
+                    logger.LogWarning("Claim failed, retrying in {Delay}: {Message}", delay, ex.Message);
                     await Task.Delay(delay, stoppingToken);
                     continue;
                 }
@@ -130,7 +130,9 @@ public sealed class DeliveryWorker(
         {
             if (!delivery.EndpointEnabled)
             {
-                writer.Enqueue(OutcomeClassifier.EndpointDisabled(delivery, time.GetUtcNow()));
+                var disabled = OutcomeClassifier.EndpointDisabled(delivery, time.GetUtcNow());
+                writer.Enqueue(disabled);
+                AttemptLog.DeadUnsent(logger, delivery, disabled);
                 return;
             }
 
@@ -168,24 +170,14 @@ public sealed class DeliveryWorker(
         {
             return;
         }
-        var kind = result.IsSuccess ? "success" : outcome.Status == DeliveryStatus.Dead ? "dead" : result.StatusCode is null ? "error" : "failure";
+        var kind = AttemptOutcome.Of(result.IsSuccess, outcome.Status == DeliveryStatus.Dead, answered: result.StatusCode is not null);
         DispatcherTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("outcome", kind));
         DispatcherTelemetry.AttemptDuration.Record(result.DurationMs, new KeyValuePair<string, object?>("outcome", kind));
         if (result.IsSuccess)
         {
             DispatcherTelemetry.IngestToDelivery.Record((time.GetUtcNow() - delivery.EventCreatedAt).TotalMilliseconds);
-            logger.LogDebug("Delivered {Delivery} of event {Event} in {Duration:0.0} ms", delivery.Id, delivery.EventId, result.DurationMs);
         }
-        else if (outcome.Status == DeliveryStatus.Dead)
-        {
-            logger.LogWarning("Delivery {Delivery} of event {Event} to merchant {Merchant} is dead after attempt {Attempt}: {Error}",
-                delivery.Id, delivery.EventId, delivery.MerchantId, delivery.AttemptCount + 1, result.Error);
-        }
-        else
-        {
-            logger.LogInformation("Delivery {Delivery} of event {Event} attempt {Attempt} failed: {Error}; next in {Delay:0.0} s",
-                delivery.Id, delivery.EventId, delivery.AttemptCount + 1, result.Error, outcome.RetryDelay.TotalSeconds);
-        }
+        AttemptLog.Write(logger, delivery, result, outcome);
     }
 
     /// <summary>Waits for attempts in flight, up to the grace period; then cancels the rest, which are released.</summary>

@@ -28,7 +28,7 @@ public sealed class WakeUpSubscriber(IConnectionMultiplexer redis, DeliveryWakeU
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                logger.LogWarning("Redis subscription failed ({Message}); polling until it succeeds", ex.Message);
+                logger.LogWarning("Redis subscription failed, polling until it succeeds: {Message}", ex.Message);
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 10));
             }
