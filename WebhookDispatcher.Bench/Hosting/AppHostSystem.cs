@@ -1,12 +1,13 @@
-using WebhookDispatcher.AppHost.Hosting;
-using WebhookDispatcher.AppHost.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 
 namespace WebhookDispatcher.Bench.Hosting;
 
 /// <summary>
-/// The system as the AppHost's own app model runs it (its Program.cs, through the test harness: free ports, a
-/// temporary data directory, no dashboard, no automatic restarts), with the bench's settings added on top. Worker
-/// replicas are all modelled up front and started or stopped as a scenario needs them.
+/// The system as the AppHost's own app model runs it (its Program.cs, under Aspire.Hosting.Testing: random ports, a
+/// throwaway data directory, no dashboard), with the bench's settings added on top. Worker replicas are all modelled
+/// up front and started or stopped as a scenario needs them.
 /// </summary>
 public sealed class AppHostSystem : ISystemUnderTest
 {
@@ -15,21 +16,25 @@ public sealed class AppHostSystem : ISystemUnderTest
     /// <summary>The bench runs its own sockets this way (Program.cs); the services it starts must not inherit it.</summary>
     public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
+    private readonly AppHostRun _run;
     private readonly DistributedApplication _app;
     private readonly IReadOnlyList<string> _workers;
 
-    private AppHostSystem(DistributedApplication app, int replicas, string connectionString)
+    private AppHostSystem(AppHostRun run, string connectionString)
     {
-        _app = app;
-        _workers = replicas == 1 ? ["worker"] : [.. Enumerable.Range(0, replicas).Select(i => $"worker-{i}")];
+        _run = run;
+        _app = run.App;
+        _workers = run.Resources.Of("worker");
         WebhooksConnectionString = connectionString;
+        ApiUrl = _app.GetEndpoint("api", "http");
+        MockReceiverUrl = _app.GetEndpoint("mockreceiver", "http");
     }
 
     /// <param name="replicas">Worker replicas in the model: the most a scenario will run at once.</param>
     public static async Task<AppHostSystem> StartAsync(SystemSettings settings, int replicas, CancellationToken cancellationToken = default)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<DistributedApplication>(
-            ["--workers", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
+        var run = await AppHostRun.CreateAsync(["--workers", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken);
+        var builder = run.Builder;
 
         var api = builder.CreateResourceBuilder<ProjectResource>("api");
         var worker = builder.CreateResourceBuilder<ProjectResource>("worker");
@@ -64,32 +69,30 @@ public sealed class AppHostSystem : ISystemUnderTest
             }
         }
 
-        var app = builder.Build();
         try
         {
-            await app.StartAsync(cancellationToken);
-            await app.WaitForAllResourcesHealthyAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
-            var system = new AppHostSystem(app, replicas, (await app.GetConnectionStringAsync("webhooks", cancellationToken))!);
+            var app = await run.StartAsync(cancellationToken);
+            var system = new AppHostSystem(run, (await app.GetConnectionStringAsync("webhooks", cancellationToken))!);
             await system.ScaleWorkersAsync(settings.Workers, cancellationToken);
             return system;
         }
         catch
         {
-            await app.DisposeAsync();
+            await run.DisposeAsync();
             throw;
         }
     }
 
-    public Uri ApiUrl => _app.GetEndpoint("api");
+    public Uri ApiUrl { get; }
 
     /// <summary>Under the AppHost the Api runs in Development, without keys.</summary>
     public string? ApiKey => null;
 
-    public Uri? MockReceiverUrl => _app.GetEndpoint("mockreceiver");
+    public Uri? MockReceiverUrl { get; }
 
     public string WebhooksConnectionString { get; }
 
-    public int WorkerCount => _workers.Count(IsRunning);
+    public int WorkerCount => _workers.Count(_run.Resources.IsRunning);
 
     public async Task ScaleWorkersAsync(int count, CancellationToken cancellationToken = default)
     {
@@ -101,62 +104,57 @@ public sealed class AppHostSystem : ISystemUnderTest
         for (var i = 0; i < _workers.Count; i++)
         {
             var name = _workers[i];
-            if (i < count && !IsRunning(name))
+            if (i < count && !_run.Resources.IsRunning(name))
             {
-                changes.Add(StartAsync(name, cancellationToken));
+                changes.Add(_run.Resources.StartAsync(name, cancellationToken));
             }
-            else if (i >= count && IsRunning(name))
+            else if (i >= count && _run.Resources.IsRunning(name))
             {
                 // SIGTERM: the Worker finishes its attempts and writes their outcomes before it exits.
-                changes.Add(_app.StopResourceAsync(name, cancellationToken));
+                changes.Add(_run.Resources.StopAsync(name, cancellationToken));
             }
         }
         await Task.WhenAll(changes);
     }
 
-    public Task KillWorkerAsync(int index) => _app.KillResourceAsync(_workers[index], restart: false);
+    public Task KillWorkerAsync(int index) => _run.Resources.KillAsync(_workers[index]);
 
-    public Task StartWorkerAsync(int index, CancellationToken cancellationToken = default) => StartAsync(_workers[index], cancellationToken);
+    public Task StartWorkerAsync(int index, CancellationToken cancellationToken = default) => _run.Resources.StartAsync(_workers[index], cancellationToken);
 
-    public Task KillApiAsync() => _app.KillResourceAsync("api", restart: false);
+    public Task KillApiAsync() => _run.Resources.KillAsync(Single("api"));
 
-    public Task StartApiAsync(CancellationToken cancellationToken = default) => StartAsync("api", cancellationToken);
+    public Task StartApiAsync(CancellationToken cancellationToken = default) => _run.Resources.StartAsync(Single("api"), cancellationToken);
 
-    public Task StopRedisAsync() => _app.StopResourceAsync("redis");
+    public Task StopRedisAsync() => _run.Resources.StopAsync(Single("redis"));
 
-    public Task StartRedisAsync(CancellationToken cancellationToken = default) => StartAsync("redis", cancellationToken);
+    public Task StartRedisAsync(CancellationToken cancellationToken = default) => _run.Resources.StartAsync(Single("redis"), cancellationToken);
 
-    /// <summary>The AppHost stops PostgreSQL with SIGINT, its fast shutdown.</summary>
+    /// <summary>Aspire's restart: SIGTERM, PostgreSQL's smart shutdown once the pools let go, then a start; nothing committed is lost.</summary>
     public async Task RestartPostgresAsync(CancellationToken cancellationToken = default)
     {
-        await _app.RestartResourceAsync("postgres", cancellationToken);
-        await _app.WaitForResourceHealthyAsync("postgres", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        await _run.Resources.RestartAsync(Single("postgres"), cancellationToken);
+        await _run.Resources.WaitForHealthyAsync(Single("webhooks"), StartTimeout, cancellationToken);
     }
 
     public IReadOnlyList<(string Role, IReadOnlyList<int> ProcessIds)> Processes()
     {
         var processes = new List<(string Role, IReadOnlyList<int> ProcessIds)>();
-        foreach (var resource in _app.GetResources())
+        foreach (var role in new[] { "postgres", "redis", "api", "worker", "mockreceiver" })
         {
-            if (resource.ProcessId is not { } pid || resource.State != ResourceState.Running)
+            foreach (var instance in _run.Resources.Of(role))
             {
-                continue;
+                // A project runs under `dotnet run`, PostgreSQL as a tree of backends: the whole tree is the role's.
+                if (_run.Resources.IsRunning(instance) && _run.Resources.ProcessIdOf(instance) is { } pid)
+                {
+                    processes.Add((role, ProcessTree.Of(pid)));
+                }
             }
-            var role = resource.Name.StartsWith("worker", StringComparison.Ordinal) ? "worker" : resource.Name;
-            // PostgreSQL is a tree of processes (one per connection, and its helpers).
-            processes.Add((role, role == "postgres" ? NativeProcess.Tree(pid) : [pid]));
         }
         processes.Add(("bench", [Environment.ProcessId]));
         return processes;
     }
 
-    private bool IsRunning(string name) => _app.GetResource(name).State is ResourceState.Running or ResourceState.Starting;
+    private string Single(string resourceName) => _run.Resources.Single(resourceName);
 
-    private async Task StartAsync(string name, CancellationToken cancellationToken)
-    {
-        await _app.StartResourceAsync(name, cancellationToken);
-        await _app.WaitForResourceHealthyAsync(name, cancellationToken).WaitAsync(StartTimeout, cancellationToken);
-    }
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _run.DisposeAsync();
 }

@@ -21,7 +21,7 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
     [Fact]
     public async Task BothSeedShapes_AreDelivered_AndTheirSignaturesVerify()
     {
-        var receiverUrl = app.App.GetEndpoint("mockreceiver") + "webhook";
+        var receiverUrl = new Uri(app.ReceiverUrl, "/webhook");
         var payment = await PostEventAsync(new { merchantId = "merchant_seed", amount = 4999, currency = "INR", transactionId = "txn_001" });
         var adHoc = await PostEventAsync(new { target_url = receiverUrl, payload = new { order_id = "abc-123", amount = 99.99 } });
 
@@ -146,7 +146,8 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
     [Fact]
     public async Task WithRedisStopped_IngestionStillAccepts_AndDeliveryContinuesByPolling()
     {
-        await app.App.StopResourceAsync("redis");
+        var redis = app.Resources.Single("redis");
+        await app.Resources.StopAsync(redis);
         try
         {
             var ids = new List<Guid>();
@@ -164,8 +165,7 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
         }
         finally
         {
-            await app.App.StartResourceAsync("redis");
-            await app.App.WaitForResourceHealthyAsync("redis").WaitAsync(Patience);
+            await app.Resources.StartAsync(redis);
         }
     }
 
@@ -180,14 +180,14 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
                 "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_kill' AND d.status = 'in_flight'") > 0,
             "deliveries are in flight", Patience);
 
-        await app.App.KillResourceAsync("worker-0", restart: false);
-        await app.App.KillResourceAsync("worker-1", restart: false);
+        var workers = app.Resources.Of("worker");
+        Assert.Equal(2, workers.Count);
+        await Task.WhenAll(workers.Select(w => app.Resources.KillAsync(w)));
         var orphaned = await app.QueryScalarAsync<long>(
             "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_kill' AND d.status = 'in_flight'");
 
         await app.SetReceiverChaosAsync(0, 0);
-        await app.App.StartResourceAsync("worker-0");
-        await app.App.StartResourceAsync("worker-1");
+        await Task.WhenAll(workers.Select(w => app.Resources.StartAsync(w)));
 
         await EngineAppFixture.EventuallyAsync(
             async () => await app.QueryScalarAsync<long>(
@@ -206,16 +206,15 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
                 "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_stop' AND d.status = 'in_flight'") > 0,
             "deliveries are in flight", Patience);
 
-        await app.App.StopResourceAsync("worker-0");
-        await app.App.StopResourceAsync("worker-1");
+        var workers = app.Resources.Of("worker");
+        await Task.WhenAll(workers.Select(w => app.Resources.StopAsync(w)));
 
         // Unlike a kill, a stop leaves nothing for a lease to time out on: every claim was recorded or given back.
         Assert.Equal(0L, await app.QueryScalarAsync<long>(
             "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_stop' AND d.status = 'in_flight'"));
 
         await app.SetReceiverChaosAsync(0, 0);
-        await app.App.StartResourceAsync("worker-0");
-        await app.App.StartResourceAsync("worker-1");
+        await Task.WhenAll(workers.Select(w => app.Resources.StartAsync(w)));
         await EngineAppFixture.EventuallyAsync(
             async () => await app.QueryScalarAsync<long>(
                 "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_stop' AND d.status = 'delivered'") == ids.Count,
@@ -225,7 +224,7 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
     [Fact]
     public async Task AnEndpointAnswering410_IsDisabled_AndADeadDeliveryCanBeRetriedByHand()
     {
-        var receiver = app.App.GetEndpoint("mockreceiver");
+        var receiver = app.ReceiverUrl;
         var registered = await PostAsync("/merchants/merchant_gone/endpoints", new { url = receiver + "respond/410" });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         using var endpoint = await registered.Content.ReadFromJsonAsync<JsonDocument>();

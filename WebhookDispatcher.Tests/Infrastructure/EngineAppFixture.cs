@@ -1,21 +1,31 @@
 using System.Net.Http.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Npgsql;
-using WebhookDispatcher.AppHost.Hosting;
-using WebhookDispatcher.AppHost.Hosting.Testing;
+using WebhookDispatcher.Bench.Hosting;
 
 namespace WebhookDispatcher.Tests.Infrastructure;
 
 /// <summary>
-/// The whole system for the engine's end-to-end tests, started once through the AppHost's own app model: real
-/// PostgreSQL and Redis (throwaway, free ports, temporary data), the Api, two Workers (worker-0, worker-1) and the
-/// MockReceiver accepting everything (tests turn its chaos on through PUT /config). Retries are fast so a test
+/// The whole system for the engine's end-to-end tests, started once through the AppHost's own app model under
+/// Aspire.Hosting.Testing: real PostgreSQL and Redis (local binaries, random ports, temporary data), the Api, two
+/// Worker replicas and the MockReceiver accepting everything (tests turn its chaos on through PUT /config). Retries are fast so a test
 /// sees a delivery go from first failure to dead in seconds.
 /// </summary>
 public class EngineAppFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
-    public DistributedApplication App { get; private set; } = null!;
+    public AppHostRun Run { get; private set; } = null!;
+
+    public DistributedApplication App => Run.App;
+
+    /// <summary>The instances of each resource, and stop, start and kill.</summary>
+    public ResourceInstances Resources => Run.Resources;
+
+    /// <summary>The MockReceiver's base address, as the Workers reach it.</summary>
+    public Uri ReceiverUrl { get; private set; } = null!;
     public HttpClient Api { get; private set; } = null!;
     public HttpClient Receiver { get; private set; } = null!;
     public string WebhooksConnectionString { get; private set; } = null!;
@@ -34,33 +44,31 @@ public class EngineAppFixture : IAsyncLifetime
     };
 
     /// <summary>Adds to the AppHost's model before it is built: a fixture's own environment for the Api, Worker or MockReceiver.</summary>
-    protected virtual void Configure(DistributedApplicationBuilder builder)
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
     {
     }
 
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>(
-            ["--workers", "2", "--receiver-failure-rate", "0", "--receiver-hang-rate", "0"]);
-        var worker = builder.CreateResourceBuilder<ProjectResource>("worker");
-        foreach (var (name, value) in FastRetries)
-        {
-            worker.WithEnvironment(name, value);
-        }
-        Configure(builder);
-        App = builder.Build();
+        Run = await AppHostRun.CreateAsync(["--workers", "2", "--receiver-failure-rate", "0", "--receiver-hang-rate", "0"]);
         try
         {
-            await App.StartAsync();
-            await App.WaitForAllResourcesHealthyAsync().WaitAsync(StartTimeout);
+            var worker = Run.Builder.CreateResourceBuilder<ProjectResource>("worker");
+            foreach (var (name, value) in FastRetries)
+            {
+                worker.WithEnvironment(name, value);
+            }
+            Configure(Run.Builder);
+            await Run.StartAsync();
         }
         catch
         {
-            await App.DisposeAsync();
+            await Run.DisposeAsync();
             throw;
         }
         Api = App.CreateHttpClient("api");
         Receiver = App.CreateHttpClient("mockreceiver");
+        ReceiverUrl = App.GetEndpoint("mockreceiver", "http");
         WebhooksConnectionString = (await App.GetConnectionStringAsync("webhooks"))!;
     }
 
@@ -68,7 +76,10 @@ public class EngineAppFixture : IAsyncLifetime
     {
         Api?.Dispose();
         Receiver?.Dispose();
-        await App.DisposeAsync();
+        if (Run is not null)
+        {
+            await Run.DisposeAsync();
+        }
     }
 
     /// <summary>Sets the MockReceiver's chaos: 0 and 0 accept everything.</summary>

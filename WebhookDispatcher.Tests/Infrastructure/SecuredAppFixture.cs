@@ -1,4 +1,6 @@
-using WebhookDispatcher.AppHost.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 
 namespace WebhookDispatcher.Tests.Infrastructure;
 
@@ -7,7 +9,7 @@ public sealed class SecuredAppFixture : EngineAppFixture
 {
     public const string ApiKey = "fuzz-key-0123456789";
 
-    protected override void Configure(DistributedApplicationBuilder builder)
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
         var api = builder.CreateResourceBuilder<ProjectResource>("api");
         api.WithEnvironment("Api__Keys", $"{ApiKey},second-key");

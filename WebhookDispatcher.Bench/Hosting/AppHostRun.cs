@@ -1,0 +1,91 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+
+namespace WebhookDispatcher.Bench.Hosting;
+
+/// <summary>
+/// One run of the AppHost's own app model (its Program.cs) under Aspire.Hosting.Testing, as the tests, the bench
+/// and the soak start it: PostgreSQL and Redis from local binaries with a throwaway data directory, every port
+/// randomized, so runs side by side never clash. Disposing stops everything and deletes the data directory.
+/// </summary>
+public sealed class AppHostRun : IAsyncDisposable
+{
+    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory)
+    {
+        Builder = builder;
+        DataDirectory = dataDirectory;
+    }
+
+    /// <summary>The model, to add to before <see cref="StartAsync"/> (a test's extra environment, say).</summary>
+    public IDistributedApplicationTestingBuilder Builder { get; }
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not been started.");
+
+    public string DataDirectory { get; }
+
+    /// <summary>The running instances of each resource, and the levers to stop, start and kill them.</summary>
+    public ResourceInstances Resources => _resources ?? throw new InvalidOperationException("The app has not been started.");
+
+    private DistributedApplication? _app;
+    private ResourceInstances? _resources;
+
+    /// <param name="args">The AppHost's command line (e.g. --workers 2); --infrastructure and --data-dir are added unless given.</param>
+    public static async Task<AppHostRun> CreateAsync(IEnumerable<string> args, CancellationToken cancellationToken = default)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("webhook-dispatcher-").FullName;
+        var all = args.ToList();
+        if (!all.Contains("--infrastructure"))
+        {
+            all.AddRange(["--infrastructure", "local"]);
+        }
+        all.AddRange(["--data-dir", dataDirectory, "--DcpPublisher:RandomizePorts=true"]);
+        try
+        {
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>([.. all], cancellationToken);
+            return new AppHostRun(builder, dataDirectory);
+        }
+        catch
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Builds and starts the app, and waits until every resource is running and healthy.</summary>
+    public async Task<DistributedApplication> StartAsync(CancellationToken cancellationToken = default)
+    {
+        _app = await Builder.BuildAsync(cancellationToken);
+        _resources = new ResourceInstances(_app);
+        try
+        {
+            await _app.StartAsync(cancellationToken).WaitAsync(ResourceInstances.DefaultTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The app did not start in {ResourceInstances.DefaultTimeout}:{Environment.NewLine}{await _resources.DescribeUnhealthyAsync()}");
+        }
+        await _resources.WaitForAllHealthyAsync(ResourceInstances.DefaultTimeout, cancellationToken);
+        return _app;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _resources?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+        else
+        {
+            await Builder.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still closing a file; the directory is under the system's temp and goes with it.
+        }
+    }
+}
