@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace WebhookDispatcher.OperatorConsole.Services;
+
+/// <summary>
+/// Reports whether the Api answers its /alive. Registered as Degraded rather than Unhealthy: /health then still
+/// answers 200, so an orchestrator keeps routing operators to the console, which is exactly when they need its
+/// "the Api can't be reached" message, while the Aspire dashboard and the /health body show the Api is missing.
+/// </summary>
+public sealed class ApiHealthCheck(ApiClient api) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var error = await api.CheckAliveAsync(cancellationToken);
+        return error is null
+            ? HealthCheckResult.Healthy($"The Api at {api.BaseAddress} answers.")
+            : new HealthCheckResult(context.Registration.FailureStatus, error);
+    }
+}
