@@ -17,7 +17,11 @@ public static class Extensions
 
         builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.SectionName);
 
-        builder.Services.AddHttpClient<ApiClient>((services, http) =>
+        // The service defaults give every client the standard resilience handler, whose retries (3, backing off
+        // from 2 s) would keep a page blank for 15 s before it could say the Api is down, though the pages ask again
+        // every few seconds anyway. This client swaps it for one with a single quick retry, short timeouts, and no
+        // retry of a POST: whether to send a retry again is the operator's call.
+        var api = builder.Services.AddHttpClient<ApiClient>((services, http) =>
         {
             var options = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
             http.BaseAddress = options.ApiUrl is { } url ? WithTrailingSlash(url) : DiscoveredApi;
@@ -26,12 +30,10 @@ public static class Extensions
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
             }
         });
-
-        // The service defaults give every client the standard resilience handler, whose retries (3, backing off
-        // from 2 s) would keep a page blank for 15 s before it could say the Api is down; the pages poll every few
-        // seconds anyway. So: one quick retry, short timeouts, and none for POST, whose retry the operator decides.
-        // The standard handler's options are named after the client: "<client name>-standard".
-        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(ApiClient)}-standard", resilience =>
+#pragma warning disable EXTEXP0001 // Experimental, and the library's way to replace a handler the defaults added (dotnet/extensions#5695).
+        api.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        api.AddStandardResilienceHandler(resilience =>
         {
             resilience.Retry.MaxRetryAttempts = 1;
             resilience.Retry.Delay = TimeSpan.FromMilliseconds(250);

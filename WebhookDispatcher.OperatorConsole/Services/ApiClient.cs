@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace WebhookDispatcher.OperatorConsole.Services;
 
@@ -57,7 +59,13 @@ public sealed class ApiClient(HttpClient http)
         // repeated failures), which for the operator is the same news as a refused connection.
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ExecutionRejectedException)
         {
-            return new ApiResult<T>(default, $"The Api at {http.BaseAddress} can't be reached ({ex.Message}). "
+            var why = ex switch
+            {
+                BrokenCircuitException => "it failed several times in a row; the console asks again in a few seconds",
+                TimeoutRejectedException or TaskCanceledException => "it did not answer in time",
+                _ => ex.Message,
+            };
+            return new ApiResult<T>(default, $"The Api at {http.BaseAddress} can't be reached: {why}. "
                 + "Is it running? Outside Aspire, set Console__ApiUrl to its address.");
         }
     }
