@@ -38,10 +38,13 @@ public sealed class ApiClient(HttpClient http)
     public Task<ApiResult<RetryAccepted>> RetryAsync(long deliveryId, CancellationToken cancellationToken = default) =>
         SendAsync<RetryAccepted>(() => http.PostAsync($"deliveries/{deliveryId}/retry", content: null, cancellationToken), cancellationToken);
 
-    /// <summary>GET /alive, which the Api answers without a key: is it there at all. Null when it is.</summary>
-    public async Task<string?> CheckAliveAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Can the console read the Api at all, key included: one event, the cheapest keyed route (an index scan).
+    /// Null when it can; otherwise what the pages would say.
+    /// </summary>
+    public async Task<string?> CheckReadableAsync(CancellationToken cancellationToken = default)
     {
-        var result = await SendAsync<JsonElement>(() => http.GetAsync("alive", cancellationToken), cancellationToken);
+        var result = await ListEventsAsync(null, 1, cancellationToken);
         return result.Error;
     }
 
@@ -87,7 +90,7 @@ public sealed class ApiClient(HttpClient http)
         var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
             ? " The Api wants an API key: set Console__ApiKey to one of its Api__Keys."
             : "";
-        return new ApiResult<T>(default, $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}{problem}.{hint}");
+        return new ApiResult<T>(default, $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}{problem.TrimEnd('.')}.{hint}");
     }
 
     /// <summary>The detail (or title) of an application/problem+json answer, which names what was wrong.</summary>
