@@ -15,7 +15,11 @@ public static class Extensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
-        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.SectionName);
+        builder.Services.AddOptions<ConsoleOptions>()
+            .BindConfiguration(ConsoleOptions.SectionName)
+            .Validate(o => o.ApiUrl is null || (o.ApiUrl.IsAbsoluteUri && o.ApiUrl.Scheme is "http" or "https"),
+                "Console:ApiUrl must be an absolute http or https URL, such as https://dispatcher-api.internal.")
+            .ValidateOnStart();
 
         // The service defaults give every client the standard resilience handler, whose retries (3, backing off
         // from 2 s) would keep a page blank for 15 s before it could say the Api is down, though the pages ask again
