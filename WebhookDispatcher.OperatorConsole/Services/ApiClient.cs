@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace WebhookDispatcher.OperatorConsole.Services;
+
+/// <summary>
+/// The console's only way to the data: the Api's HTTP routes. A retry from the console therefore goes through the
+/// same code as any other (and publishes the Worker's wake-up). Every call answers with an <see cref="ApiResult{T}"/>:
+/// the Api being down, slow or refusing the key is a message on the page, never an exception.
+/// </summary>
+public sealed class ApiClient(HttpClient http)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Where the calls go: the configured URL, or the service-discovery name.</summary>
+    public Uri? BaseAddress => http.BaseAddress;
+
+    public Task<ApiResult<StatusSummary>> GetStatusSummaryAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<StatusSummary>("status/all", cancellationToken);
+
+    public Task<ApiResult<EventPage>> ListEventsAsync(string? status, int limit, CancellationToken cancellationToken = default) =>
+        GetAsync<EventPage>(status is null ? $"events?limit={limit}" : $"events?status={Uri.EscapeDataString(status)}&limit={limit}", cancellationToken);
+
+    public Task<ApiResult<EventDetails>> GetEventAsync(Guid id, CancellationToken cancellationToken = default) =>
+        GetAsync<EventDetails>($"events/{id}", cancellationToken);
+
+    public Task<ApiResult<DeliveryPage>> ListDeadAsync(int limit, CancellationToken cancellationToken = default) =>
+        GetAsync<DeliveryPage>($"deliveries?status=dead&limit={limit}", cancellationToken);
+
+    public Task<ApiResult<List<EndpointHealth>>> GetEndpointHealthAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<List<EndpointHealth>>("endpoints/health", cancellationToken);
+
+    /// <summary>POST /deliveries/{id}/retry: a dead delivery gets a fresh budget of attempts.</summary>
+    public Task<ApiResult<RetryAccepted>> RetryAsync(long deliveryId, CancellationToken cancellationToken = default) =>
+        SendAsync<RetryAccepted>(() => http.PostAsync($"deliveries/{deliveryId}/retry", content: null, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Can the console read the Api at all, key included: one event, the cheapest keyed route (an index scan).
+    /// Null when it can; otherwise what the pages would say.
+    /// </summary>
+    public async Task<string?> CheckReadableAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await ListEventsAsync(null, 1, cancellationToken);
+        return result.Error;
+    }
+
+    private Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(() => http.GetAsync(path, cancellationToken), cancellationToken);
+
+    private async Task<ApiResult<T>> SendAsync<T>(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await send();
+            return await ReadAsync<T>(response, cancellationToken);
+        }
+        // ExecutionRejectedException: the resilience pipeline gave up (attempt timeout, or its circuit is open after
+        // repeated failures), which for the operator is the same news as a refused connection.
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ExecutionRejectedException)
+        {
+            var why = ex switch
+            {
+                BrokenCircuitException => "it failed several times in a row; the console asks again in a few seconds",
+                TimeoutRejectedException or TaskCanceledException => "it did not answer in time",
+                _ => ex.Message,
+            };
+            return new ApiResult<T>(default, $"The Api at {http.BaseAddress} can't be reached: {why}. "
+                + "Is it running? Outside Aspire, set Console__ApiUrl to its address.");
+        }
+    }
+
+    private static async Task<ApiResult<T>> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            try
+            {
+                return new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken), null);
+            }
+            catch (JsonException ex)
+            {
+                return new ApiResult<T>(default, $"The Api's answer could not be read: {ex.Message}");
+            }
+        }
+        var problem = await ProblemTextAsync(response, cancellationToken);
+        var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            ? " The Api wants an API key: set Console__ApiKey to one of its Api__Keys."
+            : "";
+        return new ApiResult<T>(default, $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}{problem.TrimEnd('.')}.{hint}");
+    }
+
+    /// <summary>The detail (or title) of an application/problem+json answer, which names what was wrong.</summary>
+    private static async Task<string> ProblemTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && (root.TryGetProperty("detail", out var detail) || root.TryGetProperty("title", out detail))
+                && detail.ValueKind == JsonValueKind.String)
+            {
+                return $": {detail.GetString()}";
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a problem document: the status code says enough.
+        }
+        return "";
+    }
+}

@@ -1,0 +1,57 @@
+namespace WebhookDispatcher.OperatorConsole.Services;
+
+// The Api's answers, as the JSON it writes (WebhookDispatcher.Api/Models and Core's Storage records). The console
+// keeps its own copies rather than referencing Core: it is deployed on its own as a client of the HTTP routes and
+// carries no database code. A change to an answer there needs the same change here.
+
+public sealed record StatusSummary(long Pending, long InFlight, long Delivered, long Dead, long Total);
+
+public sealed record EventPage(int Page, int Limit, IReadOnlyList<EventSummary> Events);
+
+/// <summary>An event in a listing, with the status its deliveries add up to.</summary>
+public sealed record EventSummary(Guid Id, string MerchantId, string Type, string Status, int DeliveryCount, DateTimeOffset CreatedAt);
+
+public sealed record EventDetails(
+    Guid Id,
+    string MerchantId,
+    string Type,
+    string Status,
+    string PayloadJson,
+    string? IdempotencyKey,
+    string? TargetUrl,
+    string? Traceparent,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<DeliveryDetails> Deliveries);
+
+public sealed record DeliveryPage(int Page, int Limit, IReadOnlyList<DeliveryDetails> Deliveries);
+
+/// <param name="TargetUrl">An ad-hoc target; null when the delivery goes to the merchant's endpoint or the default target.</param>
+public sealed record DeliveryDetails(
+    long Id,
+    Guid EventId,
+    Guid? EndpointId,
+    string? TargetUrl,
+    string Status,
+    int AttemptCount,
+    DateTimeOffset? NextAttemptAt,
+    int? LastStatusCode,
+    string? LastError,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeliveredAt,
+    IReadOnlyList<DeliveryAttempt> Attempts);
+
+public sealed record DeliveryAttempt(int AttemptNumber, DateTimeOffset StartedAt, double DurationMs, int? StatusCode, string? Error, string? WorkerId);
+
+/// <summary>How a merchant's endpoint has fared lately (GET /endpoints/health).</summary>
+public sealed record EndpointHealth(
+    Guid EndpointId,
+    string MerchantId,
+    string Url,
+    bool Enabled,
+    long Pending,
+    long Delivered,
+    long Dead,
+    DateTimeOffset? LastAttemptAt,
+    int? LastStatusCode);
+
+public sealed record RetryAccepted(IReadOnlyList<long> Retried);
