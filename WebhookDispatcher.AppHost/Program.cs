@@ -68,4 +68,12 @@ builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
     .WithEnvironment("Dispatcher__SigningSecret", signingSecret)
     .WithReplicas(builder.Configuration.GetValue("workers", 1));
 
+// The operator console: events, attempt timelines, dead letters and endpoint health, read through the Api alone.
+var console = builder.AddProject<Projects.WebhookDispatcher_OperatorConsole>("console")
+    .WithReference(api)
+    .WaitFor(api)
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Operator console");
+api.WithUrl(ReferenceExpression.Create($"{console.GetEndpoint("http")}/deliveries"), "Operator console");
+
 builder.Build().Run();

@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 
 namespace WebhookDispatcher.Bench.Hosting;
@@ -42,6 +43,12 @@ public sealed class AppHostRun : IAsyncDisposable
         try
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>([.. all], cancellationToken);
+            // Without the dashboard nothing receives telemetry, yet Aspire still points the services at an OTLP
+            // endpoint; their exporters would then retry at every shutdown, past the orchestrator's stop timeout.
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            }
             return new AppHostRun(builder, dataDirectory);
         }
         catch

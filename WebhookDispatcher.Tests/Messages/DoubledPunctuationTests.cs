@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
+using System.Net;
+using System.Text;
 using Microsoft.Extensions.Logging.Testing;
 using WebhookDispatcher.Core.Delivery;
+using WebhookDispatcher.OperatorConsole.Services;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Worker.Delivery;
 
@@ -45,4 +48,22 @@ public partial class DoubledPunctuationTests
         Assert.All(messages, m => Assert.DoesNotMatch(Doubled(), m));
         Assert.All(messages, m => Assert.EndsWith(error, m));
     }
+
+    [Fact]
+    public async Task TheOperatorConsole_QuotingAnApiProblem_EndsWithOneFullStop()
+    {
+        const string Problem = """{"title":"Not found","status":404,"detail":"No event 0193a5f0-0000-7000-8000-000000000000."}""";
+        using var http = new HttpClient(new AnswerWith(HttpStatusCode.NotFound, Problem)) { BaseAddress = new("http://api.test/") };
+
+        var result = await new ApiClient(http).GetEventAsync(Guid.Empty);
+
+        Assert.Equal("The Api answered 404 Not Found: No event 0193a5f0-0000-7000-8000-000000000000.", result.Error);
+    }
+
+    private sealed class AnswerWith(HttpStatusCode status, string json) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/problem+json") });
+    }
+
 }
