@@ -30,8 +30,12 @@ public sealed class AppHostRun : IAsyncDisposable
     private DistributedApplication? _app;
     private ResourceInstances? _resources;
 
+    /// <summary>The Aspire dashboard's address and the token its login link carries, when the run has one.</summary>
+    public (Uri Url, string BrowserToken)? Dashboard { get; private init; }
+
     /// <param name="args">The AppHost's command line (e.g. --workers 2); --infrastructure and --data-dir are added unless given.</param>
-    public static async Task<AppHostRun> CreateAsync(IEnumerable<string> args, CancellationToken cancellationToken = default)
+    /// <param name="dashboard">Run the Aspire dashboard too (on free ports), with the services exporting telemetry to it.</param>
+    public static async Task<AppHostRun> CreateAsync(IEnumerable<string> args, CancellationToken cancellationToken = default, bool dashboard = false)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("webhook-dispatcher-").FullName;
         var all = args.ToList();
@@ -40,16 +44,34 @@ public sealed class AppHostRun : IAsyncDisposable
             all.AddRange(["--infrastructure", "local"]);
         }
         all.AddRange(["--data-dir", dataDirectory, "--DcpPublisher:RandomizePorts=true"]);
+        (Uri, string)? dashboardAccess = null;
+        if (dashboard)
+        {
+            var url = new Uri($"http://127.0.0.1:{NativeProcess.FreePort()}");
+            var token = Guid.NewGuid().ToString("N");
+            all.AddRange([
+                $"--ASPNETCORE_URLS={url}",
+                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{NativeProcess.FreePort()}",
+                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{NativeProcess.FreePort()}",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+                $"--AppHost:BrowserToken={token}",
+            ]);
+            dashboardAccess = (url, token);
+        }
         try
         {
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>([.. all], cancellationToken);
-            // Without the dashboard nothing receives telemetry, yet Aspire still points the services at an OTLP
-            // endpoint; their exporters would then retry at every shutdown, past the orchestrator's stop timeout.
-            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>(
+                [.. all], (options, _) => options.DisableDashboard = !dashboard, cancellationToken);
+            if (!dashboard)
             {
-                builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+                // Without the dashboard nothing receives telemetry, yet Aspire still points the services at an OTLP
+                // endpoint; their exporters would then retry at every shutdown, past the orchestrator's stop timeout.
+                foreach (var project in builder.Resources.OfType<ProjectResource>())
+                {
+                    builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+                }
             }
-            return new AppHostRun(builder, dataDirectory);
+            return new AppHostRun(builder, dataDirectory) { Dashboard = dashboardAccess };
         }
         catch
         {
