@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Models;
@@ -9,6 +10,8 @@ namespace WebhookDispatcher.Api.Apis;
 /// <summary>Deliveries, and the dead-letter view: review dead deliveries and send them again by hand.</summary>
 public static class DeliveriesApi
 {
+    private const int MaxBulkRetryBodyBytes = 16 * 1024;
+
     public static RouteGroupBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/deliveries").WithTags("Deliveries");
@@ -16,6 +19,7 @@ public static class DeliveriesApi
         api.MapGet("/", ListDeliveries).WithSummary("Deliveries by status (status=dead for the dead letters), most recently changed first");
         api.MapGet("/{id}", GetDelivery).WithSummary("A delivery and its attempts");
         api.MapPost("/{id}/retry", RetryDelivery).WithSummary("Send a dead delivery again, with a fresh budget of attempts");
+        api.MapPost("/retry", RetryMatching).WithSummary("Send every dead delivery matching a filter again (merchantId, endpointId, since, until), a page at a time");
 
         return api;
     }
@@ -53,6 +57,35 @@ public static class DeliveriesApi
         return await deliveries.GetAsync(deliveryId, cancellationToken) is { } delivery
             ? TypedResults.Ok(delivery)
             : Problems.NotFound($"No delivery {deliveryId}.");
+    }
+
+    public static async Task<Results<Ok<BulkRetryResult>, ProblemHttpResult>> RetryMatching(
+        HttpRequest request, DeliveryStore deliveries, WakeUpPublisher wakeUp, CancellationToken cancellationToken)
+    {
+        // No body at all is the widest filter: every dead delivery.
+        JsonDocument? document = null;
+        if (request.ContentLength is not 0 && (request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0 || request.HasJsonContentType()))
+        {
+            (document, var problem) = await JsonBodyReader.ReadAsync(request, MaxBulkRetryBodyBytes, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+        using (document)
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (BulkRetryRequestParser.Parse(document?.RootElement, errors) is not { } filter)
+            {
+                return Problems.Validation(errors);
+            }
+            var retried = await deliveries.RetryDeadMatchingAsync(filter, cancellationToken: cancellationToken);
+            if (retried > 0)
+            {
+                wakeUp.Publish((int)Math.Min(retried, int.MaxValue));
+            }
+            return TypedResults.Ok(new BulkRetryResult(retried));
+        }
     }
 
     public static async Task<Results<Accepted<RetryAccepted>, ProblemHttpResult>> RetryDelivery(

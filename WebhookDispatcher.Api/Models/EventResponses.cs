@@ -39,4 +39,7 @@ public sealed record StatusSummary(long Pending, long InFlight, long Delivered, 
 
 public sealed record RetryAccepted(IReadOnlyList<long> Retried);
 
+/// <summary>The answer to a bulk retry: how many dead deliveries went back to pending.</summary>
+public sealed record BulkRetryResult(long Retried);
+
 public sealed record DeliveryPage(int Page, int Limit, IReadOnlyList<DeliveryDetails> Deliveries);

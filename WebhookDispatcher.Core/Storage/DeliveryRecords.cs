@@ -53,3 +53,9 @@ public sealed record DeliveryDetails(
     DateTimeOffset CreatedAt,
     DateTimeOffset? DeliveredAt,
     IReadOnlyList<DeliveryAttempt> Attempts);
+
+/// <summary>
+/// Which dead deliveries a bulk retry puts back to pending: all of them, or those of one merchant or endpoint, and
+/// those that went dead within [Since, Until).
+/// </summary>
+public sealed record BulkRetryFilter(string? MerchantId, Guid? EndpointId, DateTimeOffset? Since, DateTimeOffset? Until);

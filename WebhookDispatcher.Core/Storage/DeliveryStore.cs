@@ -97,6 +97,24 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         RETURNING id
         """;
 
+    /// <summary>
+    /// One page of a bulk retry, in a transaction of its own: dead deliveries matching the filter that went dead
+    /// before the retry began ($4), so a delivery that dies again while the retry runs is not retried twice.
+    /// </summary>
+    private const string BulkRetryPageSql = """
+        WITH page AS (
+            SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
+            WHERE d.status = 'dead'
+              AND ($1::text IS NULL OR e.merchant_id = $1) AND ($2::uuid IS NULL OR d.endpoint_id = $2)
+              AND ($3::timestamptz IS NULL OR d.updated_at >= $3) AND d.updated_at < $4
+            ORDER BY d.id
+            LIMIT $5
+            FOR UPDATE OF d SKIP LOCKED)
+        UPDATE deliveries d
+        SET status = 'pending', next_attempt_at = now(), retry_base = d.attempt_count, updated_at = now()
+        FROM page WHERE d.id = page.id
+        """;
+
     private const string CountByStatusSql = "SELECT status, count(*) FROM deliveries GROUP BY status";
 
     // The target shown is where the next attempt goes: the endpoint's current URL, which may have changed since
@@ -223,6 +241,34 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             ids.Add(reader.GetInt64(0));
         }
         return ids;
+    }
+
+    /// <summary>
+    /// Puts every dead delivery matching <paramref name="filter"/> back to pending with a fresh budget of attempts,
+    /// <paramref name="pageSize"/> at a time, so no transaction grows with the number retried.
+    /// </summary>
+    /// <returns>How many went back to pending.</returns>
+    public async Task<long> RetryDeadMatchingAsync(BulkRetryFilter filter, int pageSize = 500, CancellationToken cancellationToken = default)
+    {
+        await using var now = dataSource.CreateCommand("SELECT now()");
+        var startedAt = (DateTime)(await now.ExecuteScalarAsync(cancellationToken))!;
+        var until = filter.Until is { } u && u.UtcDateTime < startedAt ? u.UtcDateTime : startedAt;
+        long retried = 0;
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand(BulkRetryPageSql);
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = filter.MerchantId, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = filter.EndpointId, NpgsqlDbType = NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = filter.Since?.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(until, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
+            var page = await command.ExecuteNonQueryAsync(cancellationToken);
+            retried += page;
+            if (page < pageSize)
+            {
+                return retried;
+            }
+        }
     }
 
     /// <summary>Deliveries by status, every status present (zero when none).</summary>
