@@ -11,10 +11,13 @@ namespace WebhookDispatcher.Bench.Hosting;
 /// </summary>
 public sealed class AppHostRun : IAsyncDisposable
 {
-    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory)
+    private readonly bool _ownsDataDirectory;
+
+    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory, bool ownsDataDirectory)
     {
         Builder = builder;
         DataDirectory = dataDirectory;
+        _ownsDataDirectory = ownsDataDirectory;
     }
 
     /// <summary>The model, to add to before <see cref="StartAsync"/> (a test's extra environment, say).</summary>
@@ -33,17 +36,26 @@ public sealed class AppHostRun : IAsyncDisposable
     /// <summary>The Aspire dashboard's address and the token its login link carries, when the run has one.</summary>
     public (Uri Url, string BrowserToken)? Dashboard { get; private init; }
 
-    /// <param name="args">The AppHost's command line (e.g. --workers 2); --infrastructure and --data-dir are added unless given.</param>
+    /// <param name="args">
+    /// The AppHost's command line (e.g. --workers 2); --infrastructure local and a throwaway --data-dir are added
+    /// unless given. A --data-dir given is the caller's, and outlives the run.
+    /// </param>
     /// <param name="dashboard">Run the Aspire dashboard too (on free ports), with the services exporting telemetry to it.</param>
     public static async Task<AppHostRun> CreateAsync(IEnumerable<string> args, CancellationToken cancellationToken = default, bool dashboard = false)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("webhook-dispatcher-").FullName;
         var all = args.ToList();
         if (!all.Contains("--infrastructure"))
         {
             all.AddRange(["--infrastructure", "local"]);
         }
-        all.AddRange(["--data-dir", dataDirectory, "--DcpPublisher:RandomizePorts=true"]);
+        var given = all.IndexOf("--data-dir");
+        var ownsDataDirectory = given < 0;
+        var dataDirectory = ownsDataDirectory ? Directory.CreateTempSubdirectory("webhook-dispatcher-").FullName : all[given + 1];
+        if (ownsDataDirectory)
+        {
+            all.AddRange(["--data-dir", dataDirectory]);
+        }
+        all.Add("--DcpPublisher:RandomizePorts=true");
         (Uri, string)? dashboardAccess = null;
         if (dashboard)
         {
@@ -71,11 +83,14 @@ public sealed class AppHostRun : IAsyncDisposable
                     builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
                 }
             }
-            return new AppHostRun(builder, dataDirectory) { Dashboard = dashboardAccess };
+            return new AppHostRun(builder, dataDirectory, ownsDataDirectory) { Dashboard = dashboardAccess };
         }
         catch
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            if (ownsDataDirectory)
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
             throw;
         }
     }
@@ -110,7 +125,10 @@ public sealed class AppHostRun : IAsyncDisposable
         }
         try
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            if (_ownsDataDirectory)
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
         }
         catch (IOException)
         {
