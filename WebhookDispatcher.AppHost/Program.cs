@@ -74,6 +74,11 @@ var console = builder.AddProject<Projects.WebhookDispatcher_OperatorConsole>("co
     .WaitFor(api)
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", url => url.DisplayText = "Operator console");
+// An event's page links its ingestion trace on this dashboard.
+if (builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboardUrl)
+{
+    console.WithEnvironment("Console__TraceUrl", $"{dashboardUrl.TrimEnd('/')}/traces/detail/{{traceId}}");
+}
 api.WithUrl(ReferenceExpression.Create($"{console.GetEndpoint("http")}/deliveries"), "Operator console");
 
 builder.Build().Run();
