@@ -49,6 +49,18 @@ public sealed class AppHostSystem : ISystemUnderTest
             worker.WithEnvironment($"Dispatcher__{key}", value);
         }
         worker.WithEnvironment("Dispatcher__DefaultTargetUrl", settings.DefaultTargetUrl);
+        // Ingestion is on the hot path: the load goes straight to the Api, not through DCP's endpoint proxy (which
+        // a user's curl goes through). BENCH_PROXIED=1 keeps the proxy, to measure what it costs.
+        if (Environment.GetEnvironmentVariable("BENCH_PROXIED") != "1")
+        {
+            var port = NativeProcess.FreePort();
+            api.WithEndpoint("http", endpoint =>
+            {
+                endpoint.IsProxied = false;
+                endpoint.Port = port;
+                endpoint.TargetPort = port;
+            });
+        }
         foreach (var (key, value) in settings.MockReceiver ?? new Dictionary<string, string> { ["FailureRate"] = "0", ["HangRate"] = "0" })
         {
             receiver.WithEnvironment($"Receiver__{key}", value);
