@@ -7,6 +7,24 @@ namespace WebhookDispatcher.Core.Storage;
 public sealed class EventStore(NpgsqlDataSource dataSource)
 {
     // Arrays through unnest: one statement for one event or a thousand, one plan to prepare.
+    /// <summary>
+    /// One batch of retention: events older than the cutoff ($1) whose deliveries are all finished and unchanged
+    /// since it, oldest first; deliveries and attempts go with them (ON DELETE CASCADE). SKIP LOCKED, so a batch
+    /// never waits on a row someone else holds, and two Workers never remove the same events.
+    /// </summary>
+    private const string DeleteExpiredSql = """
+        WITH expired AS (
+            SELECT e.id FROM events e
+            WHERE e.created_at < $1
+              AND NOT EXISTS (
+                  SELECT 1 FROM deliveries d
+                  WHERE d.event_id = e.id AND (d.status IN ('pending', 'in_flight') OR d.updated_at >= $1))
+            ORDER BY e.created_at
+            LIMIT $2
+            FOR UPDATE OF e SKIP LOCKED)
+        DELETE FROM events e USING expired WHERE e.id = expired.id
+        """;
+
     private const string InsertSql = """
         INSERT INTO events (id, merchant_id, type, payload, idempotency_key, target_url, traceparent)
         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::json[], $5::text[], $6::text[], $7::text[])
@@ -195,5 +213,15 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddRange(parameters);
         return command;
+    }
+
+    /// <summary>Removes up to <paramref name="batchSize"/> finished events older than <paramref name="cutoff"/>, with their deliveries and attempts.</summary>
+    /// <returns>How many events were removed.</returns>
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(DeleteExpiredSql);
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

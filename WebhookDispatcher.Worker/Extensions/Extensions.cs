@@ -49,6 +49,12 @@ public static class Extensions
         builder.Services.AddHostedService<WakeUpSubscriber>();
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.Services.AddHostedService<QueueDepthMonitor>();
+        builder.Services.AddSingleton<EventStore>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration("Retention")
+            .Validate(o => o.BatchSize is > 0 and <= 100_000, "Retention:BatchSize must be between 1 and 100,000.")
+            .Validate(o => o.Period <= TimeSpan.Zero || o.Interval > TimeSpan.Zero, "Retention:Interval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<RetentionService>();
 
         builder.AddWebhookHttpClient(dispatcher);
     }

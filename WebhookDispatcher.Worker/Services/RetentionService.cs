@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Storage;
+
+namespace WebhookDispatcher.Worker.Services;
+
+/// <summary>
+/// Removes finished events older than the retention period, continuously and in small batches, so the tables stay
+/// the size of the period rather than of the engine's whole history. Every Worker runs it; SKIP LOCKED keeps them
+/// out of each other's way, and each batch commits on its own, so claims and ingestion never wait behind it.
+/// </summary>
+public sealed class RetentionService(EventStore events, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retention = options.Value;
+        if (retention.Period <= TimeSpan.Zero)
+        {
+            logger.LogInformation("Retention is off (Retention:Period is {Period}): finished events are kept for ever", retention.Period);
+            return;
+        }
+        using var timer = new PeriodicTimer(retention.Interval, time);
+        do
+        {
+            try
+            {
+                var removed = await RemoveExpiredAsync(retention, stoppingToken);
+                if (removed > 0)
+                {
+                    logger.LogInformation("Retention removed {Count} finished events older than {Period}", removed, retention.Period);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Retention failed, to be tried again in {Interval}: {Message}", retention.Interval, ex.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<long> RemoveExpiredAsync(RetentionOptions retention, CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - retention.Period;
+        long removed = 0;
+        int batch;
+        do
+        {
+            batch = await events.DeleteExpiredAsync(cutoff, retention.BatchSize, cancellationToken);
+            removed += batch;
+        }
+        while (batch == retention.BatchSize);
+        return removed;
+    }
+}
