@@ -3,8 +3,8 @@ using Microsoft.Extensions.Configuration;
 // The app model: what runs and how it is wired. `dotnet run --project WebhookDispatcher.AppHost` starts it with the
 // Aspire dashboard; the tests and the bench start the same model through Aspire.Hosting.Testing.
 //
-// Options (after `--`): --infrastructure auto|containers|local, --data-dir <path> (local binaries' data),
-// --workers <n>, --receiver-failure-rate <r>, --receiver-hang-rate <r>.
+// Options (after `--`): --infrastructure auto|containers|local, --data-dir <path> and --fresh true (local binaries'
+// data), --workers <n>, --receiver-failure-rate <r>, --receiver-hang-rate <r>.
 var builder = DistributedApplication.CreateBuilder(args);
 
 // PostgreSQL and Redis run in Aspire's containers where a container runtime answers, and from this machine's own
@@ -31,7 +31,7 @@ var mockreceiver = builder.AddProject<Projects.WebhookDispatcher_MockReceiver>("
     .WithHttpHealthCheck("/health")
     .WithEnvironment("Receiver__SigningSecret", signingSecret)
     .WithUrlForEndpoint("http", url => url.DisplayText = "Receiver")
-    .WithUrl("/stats", "Stats")
+    .WithUrlForEndpoint("http", _ => new() { Url = "/stats", DisplayText = "Stats" })
     .WithReceiverCommands();
 
 // The MockReceiver's chaos (0 and 0 accept everything); unset, it keeps its own defaults.
@@ -53,7 +53,7 @@ var api = builder.AddProject<Projects.WebhookDispatcher_Api>("api")
     // Ad-hoc targets on this machine (the MockReceiver) are allowed here, in development, only.
     .WithEnvironment("Dispatcher__AllowPrivateTargets", "true")
     .WithUrlForEndpoint("http", url => url.DisplayText = "Api")
-    .WithUrl("/openapi/v1.json", "OpenAPI")
+    .WithUrlForEndpoint("http", _ => new() { Url = "/openapi/v1.json", DisplayText = "OpenAPI" })
     .WithApiCommands();
 
 builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
