@@ -6,7 +6,6 @@ namespace WebhookDispatcher.Core.Storage;
 /// <summary>The <c>events</c> table: ingestion and the queries over events.</summary>
 public sealed class EventStore(NpgsqlDataSource dataSource)
 {
-    // Arrays through unnest: one statement for one event or a thousand, one plan to prepare.
     /// <summary>
     /// One batch of retention: events older than the cutoff ($1) whose deliveries are all finished and unchanged
     /// since it, oldest first; deliveries and attempts go with them (ON DELETE CASCADE). SKIP LOCKED, so a batch
@@ -25,6 +24,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         DELETE FROM events e USING expired WHERE e.id = expired.id
         """;
 
+    // Arrays through unnest: one statement for one event or a thousand, one plan to prepare.
     private const string InsertSql = """
         INSERT INTO events (id, merchant_id, type, payload, idempotency_key, target_url, traceparent)
         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::json[], $5::text[], $6::text[], $7::text[])
