@@ -11,10 +11,11 @@ namespace WebhookDispatcher.Bench.Hosting;
 /// </summary>
 public sealed class AppHostRun : IAsyncDisposable
 {
-    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory)
+    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory, string? dashboardToken)
     {
         Builder = builder;
         DataDirectory = dataDirectory;
+        _dashboardToken = dashboardToken;
     }
 
     /// <summary>The model, to add to before <see cref="StartAsync"/> (a test's extra environment, say).</summary>
@@ -30,8 +31,17 @@ public sealed class AppHostRun : IAsyncDisposable
     private DistributedApplication? _app;
     private ResourceInstances? _resources;
 
-    /// <summary>The Aspire dashboard's address and the token its login link carries, when the run has one.</summary>
-    public (Uri Url, string BrowserToken)? Dashboard { get; private init; }
+    /// <summary>
+    /// The Aspire dashboard's address and the token its login link carries, when the run has one and has started.
+    /// The address is the one Aspire allocated: with randomized ports, its proxy listens on a port of its own
+    /// choosing, whatever port the dashboard was asked to use.
+    /// </summary>
+    public (Uri Url, string BrowserToken)? Dashboard =>
+        _dashboardToken is null ? null : (App.GetEndpoint(DashboardResourceName, "http"), _dashboardToken);
+
+    private const string DashboardResourceName = "aspire-dashboard";
+
+    private readonly string? _dashboardToken;
 
     /// <param name="args">The AppHost's command line (e.g. --workers 2); --infrastructure and --data-dir are added unless given.</param>
     /// <param name="dashboard">Run the Aspire dashboard too (on free ports), with the services exporting telemetry to it.</param>
@@ -44,19 +54,19 @@ public sealed class AppHostRun : IAsyncDisposable
             all.AddRange(["--infrastructure", "local"]);
         }
         all.AddRange(["--data-dir", dataDirectory, "--DcpPublisher:RandomizePorts=true"]);
-        (Uri, string)? dashboardAccess = null;
+        string? dashboardToken = null;
         if (dashboard)
         {
-            var url = new Uri($"http://127.0.0.1:{NativeProcess.FreePort()}");
-            var token = Guid.NewGuid().ToString("N");
+            dashboardToken = Guid.NewGuid().ToString("N");
+            // Plain http on loopback, with no certificate to trust; the ports only keep clear of a dashboard already
+            // running (Aspire puts its own proxy in front of each, on a port it allocates: see Dashboard).
             all.AddRange([
-                $"--ASPNETCORE_URLS={url}",
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{NativeProcess.FreePort()}",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{NativeProcess.FreePort()}",
                 $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{NativeProcess.FreePort()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
-                $"--AppHost:BrowserToken={token}",
+                $"--AppHost:BrowserToken={dashboardToken}",
             ]);
-            dashboardAccess = (url, token);
         }
         try
         {
@@ -71,7 +81,7 @@ public sealed class AppHostRun : IAsyncDisposable
                     builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
                 }
             }
-            return new AppHostRun(builder, dataDirectory) { Dashboard = dashboardAccess };
+            return new AppHostRun(builder, dataDirectory, dashboardToken);
         }
         catch
         {
