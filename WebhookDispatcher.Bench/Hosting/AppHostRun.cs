@@ -11,11 +11,11 @@ namespace WebhookDispatcher.Bench.Hosting;
 /// </summary>
 public sealed class AppHostRun : IAsyncDisposable
 {
-    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory, string? dashboardToken)
+    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory, bool withDashboard)
     {
         Builder = builder;
         DataDirectory = dataDirectory;
-        _dashboardToken = dashboardToken;
+        _withDashboard = withDashboard;
     }
 
     /// <summary>The model, to add to before <see cref="StartAsync"/> (a test's extra environment, say).</summary>
@@ -32,16 +32,12 @@ public sealed class AppHostRun : IAsyncDisposable
     private ResourceInstances? _resources;
 
     /// <summary>
-    /// The Aspire dashboard's address and the token its login link carries, when the run has one and has started.
-    /// The address is the one Aspire allocated: with randomized ports, its proxy listens on a port of its own
-    /// choosing, whatever port the dashboard was asked to use.
+    /// The Aspire dashboard's address and the token its login link carries ({Url}/login?t={token}), once a run with
+    /// a dashboard has started; null for a run without one.
     /// </summary>
-    public (Uri Url, string BrowserToken)? Dashboard =>
-        _dashboardToken is null ? null : (App.GetEndpoint(DashboardResourceName, "http"), _dashboardToken);
+    public (Uri Url, string BrowserToken)? Dashboard { get; private set; }
 
-    private const string DashboardResourceName = "aspire-dashboard";
-
-    private readonly string? _dashboardToken;
+    private readonly bool _withDashboard;
 
     /// <param name="args">The AppHost's command line (e.g. --workers 2); --infrastructure and --data-dir are added unless given.</param>
     /// <param name="dashboard">Run the Aspire dashboard too (on free ports), with the services exporting telemetry to it.</param>
@@ -54,24 +50,12 @@ public sealed class AppHostRun : IAsyncDisposable
             all.AddRange(["--infrastructure", "local"]);
         }
         all.AddRange(["--data-dir", dataDirectory, "--DcpPublisher:RandomizePorts=true"]);
-        string? dashboardToken = null;
-        if (dashboard)
-        {
-            dashboardToken = Guid.NewGuid().ToString("N");
-            // Plain http on loopback, with no certificate to trust; the ports only keep clear of a dashboard already
-            // running (Aspire puts its own proxy in front of each, on a port it allocates: see Dashboard).
-            all.AddRange([
-                $"--ASPNETCORE_URLS=http://127.0.0.1:{NativeProcess.FreePort()}",
-                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{NativeProcess.FreePort()}",
-                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{NativeProcess.FreePort()}",
-                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
-                $"--AppHost:BrowserToken={dashboardToken}",
-            ]);
-        }
         try
         {
+            // Aspire's own dashboard testing: loopback endpoints on ports it allocates, and a browser token generated
+            // for this run (GetDashboardUrlAsync hands it back in the login link).
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>(
-                [.. all], (options, _) => options.DisableDashboard = !dashboard, cancellationToken);
+                new DistributedApplicationTestingBuilderOptions { EnableDashboard = dashboard }, [.. all], cancellationToken);
             if (!dashboard)
             {
                 // Without the dashboard nothing receives telemetry, yet Aspire still points the services at an OTLP
@@ -81,7 +65,7 @@ public sealed class AppHostRun : IAsyncDisposable
                     builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
                 }
             }
-            return new AppHostRun(builder, dataDirectory, dashboardToken);
+            return new AppHostRun(builder, dataDirectory, dashboard);
         }
         catch
         {
@@ -104,7 +88,22 @@ public sealed class AppHostRun : IAsyncDisposable
             throw new TimeoutException($"The app did not start in {ResourceInstances.DefaultTimeout}:{Environment.NewLine}{await _resources.DescribeUnhealthyAsync()}");
         }
         await _resources.WaitForAllHealthyAsync(ResourceInstances.DefaultTimeout, cancellationToken);
+        if (_withDashboard)
+        {
+            Dashboard = await DashboardAccessAsync(_app, cancellationToken);
+        }
         return _app;
+    }
+
+    /// <summary>The dashboard's address and token, from the login link Aspire gives once the dashboard is healthy.</summary>
+    private static async Task<(Uri Url, string BrowserToken)> DashboardAccessAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ResourceInstances.DefaultTimeout);
+        var login = await app.GetDashboardUrlAsync(deadline.Token);
+        var token = System.Web.HttpUtility.ParseQueryString(login.Query)["t"]
+            ?? throw new InvalidOperationException($"The dashboard's login link {login.GetLeftPart(UriPartial.Path)} carries no token.");
+        return (new Uri(login.GetLeftPart(UriPartial.Authority)), token);
     }
 
     public async ValueTask DisposeAsync()
