@@ -12,12 +12,14 @@ namespace WebhookDispatcher.Bench.Hosting;
 public sealed class AppHostRun : IAsyncDisposable
 {
     private readonly bool _ownsDataDirectory;
+    private readonly bool _withDashboard;
 
-    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory, bool ownsDataDirectory)
+    private AppHostRun(IDistributedApplicationTestingBuilder builder, string dataDirectory, bool ownsDataDirectory, bool withDashboard)
     {
         Builder = builder;
         DataDirectory = dataDirectory;
         _ownsDataDirectory = ownsDataDirectory;
+        _withDashboard = withDashboard;
     }
 
     /// <summary>The model, to add to before <see cref="StartAsync"/> (a test's extra environment, say).</summary>
@@ -33,8 +35,11 @@ public sealed class AppHostRun : IAsyncDisposable
     private DistributedApplication? _app;
     private ResourceInstances? _resources;
 
-    /// <summary>The Aspire dashboard's address and the token its login link carries, when the run has one.</summary>
-    public (Uri Url, string BrowserToken)? Dashboard { get; private init; }
+    /// <summary>
+    /// The Aspire dashboard's address and the token its login link carries ({Url}/login?t={token}), once a run with
+    /// a dashboard has started; null for a run without one.
+    /// </summary>
+    public (Uri Url, string BrowserToken)? Dashboard { get; private set; }
 
     /// <param name="args">
     /// The AppHost's command line (e.g. --workers 2); --infrastructure local and a throwaway --data-dir are added
@@ -56,24 +61,12 @@ public sealed class AppHostRun : IAsyncDisposable
             all.AddRange(["--data-dir", dataDirectory]);
         }
         all.Add("--DcpPublisher:RandomizePorts=true");
-        (Uri, string)? dashboardAccess = null;
-        if (dashboard)
-        {
-            var url = new Uri($"http://127.0.0.1:{NativeProcess.FreePort()}");
-            var token = Guid.NewGuid().ToString("N");
-            all.AddRange([
-                $"--ASPNETCORE_URLS={url}",
-                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{NativeProcess.FreePort()}",
-                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{NativeProcess.FreePort()}",
-                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
-                $"--AppHost:BrowserToken={token}",
-            ]);
-            dashboardAccess = (url, token);
-        }
         try
         {
+            // Aspire's own dashboard testing: loopback endpoints on ports it allocates, and a browser token generated
+            // for this run (GetDashboardUrlAsync hands it back in the login link).
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WebhookDispatcher_AppHost>(
-                [.. all], (options, _) => options.DisableDashboard = !dashboard, cancellationToken);
+                new DistributedApplicationTestingBuilderOptions { EnableDashboard = dashboard }, [.. all], cancellationToken);
             if (!dashboard)
             {
                 // Without the dashboard nothing receives telemetry, yet Aspire still points the services at an OTLP
@@ -83,7 +76,7 @@ public sealed class AppHostRun : IAsyncDisposable
                     builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
                 }
             }
-            return new AppHostRun(builder, dataDirectory, ownsDataDirectory) { Dashboard = dashboardAccess };
+            return new AppHostRun(builder, dataDirectory, ownsDataDirectory, dashboard);
         }
         catch
         {
@@ -109,7 +102,22 @@ public sealed class AppHostRun : IAsyncDisposable
             throw new TimeoutException($"The app did not start in {ResourceInstances.DefaultTimeout}:{Environment.NewLine}{await _resources.DescribeUnhealthyAsync()}");
         }
         await _resources.WaitForAllHealthyAsync(ResourceInstances.DefaultTimeout, cancellationToken);
+        if (_withDashboard)
+        {
+            Dashboard = await DashboardAccessAsync(_app, cancellationToken);
+        }
         return _app;
+    }
+
+    /// <summary>The dashboard's address and token, from the login link Aspire gives once the dashboard is healthy.</summary>
+    private static async Task<(Uri Url, string BrowserToken)> DashboardAccessAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ResourceInstances.DefaultTimeout);
+        var login = await app.GetDashboardUrlAsync(deadline.Token);
+        var token = System.Web.HttpUtility.ParseQueryString(login.Query)["t"]
+            ?? throw new InvalidOperationException($"The dashboard's login link {login.GetLeftPart(UriPartial.Path)} carries no token.");
+        return (new Uri(login.GetLeftPart(UriPartial.Authority)), token);
     }
 
     public async ValueTask DisposeAsync()

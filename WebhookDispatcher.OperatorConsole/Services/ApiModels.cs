@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace WebhookDispatcher.OperatorConsole.Services;
 
 // The Api's answers, as the JSON it writes (WebhookDispatcher.Api/Models and Core's Storage records). The console
@@ -11,12 +13,13 @@ public sealed record EventPage(int Page, int Limit, IReadOnlyList<EventSummary> 
 /// <summary>An event in a listing, with the status its deliveries add up to.</summary>
 public sealed record EventSummary(Guid Id, string MerchantId, string Type, string Status, int DeliveryCount, DateTimeOffset CreatedAt);
 
+/// <param name="Payload">The payload itself: the Api writes it as JSON, not as a string of JSON text.</param>
 public sealed record EventDetails(
     Guid Id,
     string MerchantId,
     string Type,
     string Status,
-    string PayloadJson,
+    JsonElement Payload,
     string? IdempotencyKey,
     string? TargetUrl,
     string? Traceparent,

@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using WebhookDispatcher.Bench.Hosting;
+using WebhookDispatcher.Tests.Infrastructure;
+
+namespace WebhookDispatcher.Tests.Browser;
+
+/// <summary>
+/// The whole system with the real Aspire dashboard, started once for the browser tests: the AppHost's own model,
+/// a MockReceiver accepting everything, and a Worker that gives up after two quick attempts, so a test sees a
+/// delivery to a failing endpoint go dead in seconds and can retry it from the operator console.
+/// </summary>
+public sealed class BrowserAppFixture : IAsyncLifetime
+{
+    /// <summary>Two attempts, fast: a dead delivery in seconds; the lease still over twice the attempt timeout, as the Worker insists.</summary>
+    private static readonly IReadOnlyDictionary<string, string> FewFastAttempts = new Dictionary<string, string>
+    {
+        ["Dispatcher__MaxAttempts"] = "2",
+        ["Dispatcher__BaseDelay"] = "00:00:00.100",
+        ["Dispatcher__MaxDelay"] = "00:00:01",
+        ["Dispatcher__AttemptTimeout"] = "00:00:01",
+        ["Dispatcher__LeaseDuration"] = "00:00:04",
+        ["Dispatcher__PollInterval"] = "00:00:01",
+    };
+
+    public AppHostRun Run { get; private set; } = null!;
+
+    public DistributedApplication App => Run.App;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public HttpClient Receiver { get; private set; } = null!;
+
+    /// <summary>The MockReceiver's base address (ending in /), as the Worker reaches it.</summary>
+    public Uri ReceiverUrl { get; private set; } = null!;
+
+    public Uri ConsoleUrl { get; private set; } = null!;
+
+    public Uri DashboardUrl => Run.Dashboard!.Value.Url;
+
+    /// <summary>The link that logs a browser in to the dashboard (it sets the dashboard's auth cookie).</summary>
+    public Uri DashboardLoginUrl => new(DashboardUrl, $"/login?t={Run.Dashboard!.Value.BrowserToken}");
+
+    public async Task InitializeAsync()
+    {
+        Run = await AppHostRun.CreateAsync(["--receiver-failure-rate", "0", "--receiver-hang-rate", "0"], dashboard: true);
+        try
+        {
+            var worker = Run.Builder.CreateResourceBuilder<ProjectResource>("worker");
+            foreach (var (name, value) in FewFastAttempts)
+            {
+                worker.WithEnvironment(name, value);
+            }
+            await Run.StartAsync();
+            Api = App.CreateHttpClient("api");
+            Receiver = App.CreateHttpClient("mockreceiver");
+            ReceiverUrl = App.GetEndpoint("mockreceiver", "http");
+            ConsoleUrl = App.GetEndpoint("console", "http");
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        Receiver?.Dispose();
+        if (Run is not null)
+        {
+            await Run.DisposeAsync();
+            Run = null!;
+        }
+    }
+
+    /// <summary>Posts an event to the Api's POST /events and returns its id.</summary>
+    public async Task<Guid> PostEventAsync(object body)
+    {
+        using var response = await Api.PostAsJsonAsync("/events", body);
+        Assert.True(response.IsSuccessStatusCode, $"POST /events answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        using var json = await response.Content.ReadFromJsonAsync<JsonDocument>();
+        return json!.RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Waits until GET /status/{id} says <paramref name="status"/> (delivered, dead).</summary>
+    public Task WaitForStatusAsync(Guid id, string status) =>
+        EngineAppFixture.EventuallyAsync(async () =>
+        {
+            using var answer = await Api.GetFromJsonAsync<JsonDocument>($"/status/{id}");
+            return answer!.RootElement.GetProperty("status").GetString() == status;
+        }, $"event {id} is {status}", ChromiumFixture.Patience);
+
+    /// <summary>GET /events/{id}: the event with its deliveries and attempts.</summary>
+    public async Task<JsonDocument> GetEventAsync(Guid id) => (await Api.GetFromJsonAsync<JsonDocument>($"/events/{id}"))!;
+}
