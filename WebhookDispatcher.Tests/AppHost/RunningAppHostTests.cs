@@ -6,6 +6,7 @@ using Aspire.Hosting.Testing;
 using Npgsql;
 using StackExchange.Redis;
 using WebhookDispatcher.Bench.Hosting;
+using WebhookDispatcher.Tests.Infrastructure;
 
 namespace WebhookDispatcher.Tests.AppHost;
 
@@ -65,7 +66,7 @@ public sealed class RunningAppHostTests
         {
             Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         }
-        await EventuallyAsync(async () => await ReceivedAsync(receiver) > 0, "the receiver got the event");
+        await EngineAppFixture.EventuallyAsync(async () => await ReceivedAsync(receiver) > 0, "the receiver got the event", TimeSpan.FromSeconds(90));
 
         var mockreceiver = run.Resources.Single("mockreceiver");
         await run.Resources.ExecuteCommandAsync(mockreceiver, "reset-stats");
@@ -122,18 +123,5 @@ public sealed class RunningAppHostTests
     {
         using var stats = await receiver.GetFromJsonAsync<JsonDocument>("/stats");
         return stats!.RootElement.GetProperty("received").GetInt64();
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-            await Task.Delay(200);
-        }
     }
 }

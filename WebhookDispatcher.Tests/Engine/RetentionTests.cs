@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Npgsql;
 using WebhookDispatcher.Bench.Hosting;
+using WebhookDispatcher.Tests.Infrastructure;
 
 namespace WebhookDispatcher.Tests.Engine;
 
@@ -43,8 +44,8 @@ public sealed class RetentionTests
             finished.Add(await PostAsync(api, new { merchantId = "merchant_retained", type = "payment.succeeded", data = new { i }, idempotencyKey = $"order-{i}" }));
         }
 
-        await EventuallyAsync(async () => await ScalarAsync(webhooks, "SELECT count(*) FROM events WHERE merchant_id = 'merchant_retained'") == 0,
-            "the 20 delivered events are removed");
+        await EngineAppFixture.EventuallyAsync(async () => await ScalarAsync(webhooks, "SELECT count(*) FROM events WHERE merchant_id = 'merchant_retained'") == 0,
+            "the 20 delivered events are removed", Patience);
         Assert.Equal(0L, await ScalarAsync(webhooks, "SELECT count(*) FROM deliveries d LEFT JOIN events e ON e.id = d.event_id WHERE e.id IS NULL"));
         Assert.Equal(0L, await ScalarAsync(webhooks, "SELECT count(*) FROM delivery_attempts a LEFT JOIN deliveries d ON d.id = a.delivery_id WHERE d.id IS NULL"));
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/events/{finished[0]}")).StatusCode);
@@ -78,18 +79,5 @@ public sealed class RetentionTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-            await Task.Delay(250);
-        }
     }
 }
