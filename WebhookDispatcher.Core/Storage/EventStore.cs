@@ -43,10 +43,15 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     // The stored events answering the request: the new ones by id, repeats by their idempotency key. Two
     // index lookups joined by UNION ALL; an OR of the two conditions would scan the whole table.
+    // A new event's deliveries are the ones this batch just inserted, all pending, so they are counted in one
+    // grouped pass rather than by a subquery per event: auto-prepare caches a generic plan, and one made while
+    // `deliveries` was empty scanned the whole table once per event (1,000 events against 100,000 deliveries: 7.6 s).
     private const string SelectIngestedSql = $"""
         SELECT e.id, e.merchant_id, e.type, e.payload::text, e.idempotency_key, e.created_at,
-               (SELECT count(*) FROM deliveries d WHERE d.event_id = e.id)::int, {StatusExpression}
+               COALESCE(n.deliveries, 0)::int, CASE WHEN n.deliveries > 0 THEN 'pending' ELSE 'delivered' END
         FROM events e
+        LEFT JOIN (SELECT event_id, count(*) AS deliveries FROM deliveries WHERE event_id = ANY ($1) GROUP BY event_id) n
+          ON n.event_id = e.id
         WHERE e.id = ANY ($1)
         UNION ALL
         SELECT e.id, e.merchant_id, e.type, e.payload::text, e.idempotency_key, e.created_at,
