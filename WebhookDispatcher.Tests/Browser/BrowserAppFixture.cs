@@ -15,16 +15,9 @@ namespace WebhookDispatcher.Tests.Browser;
 /// </summary>
 public sealed class BrowserAppFixture : IAsyncLifetime
 {
-    /// <summary>Two attempts, fast: a dead delivery in seconds; the lease still over twice the attempt timeout, as the Worker insists.</summary>
-    private static readonly IReadOnlyDictionary<string, string> FewFastAttempts = new Dictionary<string, string>
-    {
-        ["Dispatcher__MaxAttempts"] = "2",
-        ["Dispatcher__BaseDelay"] = "00:00:00.100",
-        ["Dispatcher__MaxDelay"] = "00:00:01",
-        ["Dispatcher__AttemptTimeout"] = "00:00:01",
-        ["Dispatcher__LeaseDuration"] = "00:00:04",
-        ["Dispatcher__PollInterval"] = "00:00:01",
-    };
+    /// <summary>The engine tests' fast retries, with two attempts: a dead delivery in seconds.</summary>
+    private static readonly IReadOnlyDictionary<string, string> FewFastAttempts =
+        new Dictionary<string, string>(EngineAppFixture.FastRetries) { ["Dispatcher__MaxAttempts"] = "2" };
 
     public AppHostRun Run { get; private set; } = null!;
 
