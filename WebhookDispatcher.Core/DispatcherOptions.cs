@@ -33,6 +33,23 @@ public sealed class DispatcherOptions
     [Range(1, 10_000)]
     public int MaxConcurrencyPerEndpoint { get; set; } = 64;
 
+    /// <summary>
+    /// The rate limit, in requests per second, of the default target and of ad-hoc targets (a registered endpoint has
+    /// its own <c>rateLimitPerSecond</c>, null for none). Unset means no limit.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int? DefaultRateLimitPerSecond { get; set; }
+
+    /// <summary>Failures in a row after which a target's circuit opens for every Worker.</summary>
+    [Range(1, 100_000)]
+    public int CircuitBreakAfter { get; set; } = 10;
+
+    /// <summary>How long an open circuit defers a target's deliveries (no attempt spent) before one probe may go.</summary>
+    public TimeSpan CircuitCooldown { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An endpoint whose every attempt has failed for this long is disabled; its deliveries are held, not lost.</summary>
+    public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
+
     /// <summary>Fallback poll when no Redis wake-up arrives (the seed's POLL_INTERVAL_MS).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -24,13 +24,13 @@ public static class MerchantEndpointsApi
         api.MapPost("/", CreateEndpoint).WithSummary("Register an endpoint; the answer holds its signing secret, once");
         api.MapGet("/", ListEndpoints).WithSummary("A merchant's endpoints");
         api.MapGet("/{id}", GetEndpoint).WithSummary("One endpoint");
-        api.MapPatch("/{id}", UpdateEndpoint).WithSummary("Change an endpoint's url, description, event types or enabled flag");
-        api.MapPost("/{id}/disable", DisableEndpoint).WithSummary("Stop delivering to an endpoint");
-        api.MapPost("/{id}/enable", EnableEndpoint).WithSummary("Deliver to an endpoint again");
+        api.MapPatch("/{id}", UpdateEndpoint).WithSummary("Change an endpoint's url, description, event types, rate limit or enabled flag");
+        api.MapPost("/{id}/disable", DisableEndpoint).WithSummary("Stop delivering to an endpoint; its deliveries are held, not lost");
+        api.MapPost("/{id}/enable", EnableEndpoint).WithSummary("Deliver to an endpoint again, its held deliveries first");
         api.MapPost("/{id}/rotate-secret", RotateSecret).WithSummary("New signing secret; the old one keeps signing for 24 hours");
         api.MapDelete("/{id}", DeleteEndpoint).WithSummary("Remove an endpoint");
 
-        app.MapGet("/endpoints/health", GetHealth).WithTags("Merchant endpoints").WithSummary("Every endpoint's delivery counts and last result");
+        app.MapGet("/endpoints/health", GetHealth).WithTags("Merchant endpoints").WithSummary("Every endpoint's delivery counts, last result, rate limit and shared circuit");
 
         return api;
     }
@@ -56,10 +56,11 @@ public static class MerchantEndpointsApi
                 return Problems.Validation(errors);
             }
             var secret = WebhookSecret.Generate();
-            var endpoint = await endpoints.CreateAsync(merchantId, parsed.Url!, secret.Text, parsed.Description, parsed.EventTypes, cancellationToken);
+            var endpoint = await endpoints.CreateAsync(merchantId, parsed.Url!, secret.Text, parsed.Description, parsed.EventTypes,
+                parsed.RateLimitPerSecond, cancellationToken);
             if (parsed.Enabled == false)
             {
-                endpoint = await endpoints.UpdateAsync(merchantId, endpoint.Id, null, null, false, null, false, null, cancellationToken) ?? endpoint;
+                endpoint = await endpoints.UpdateAsync(merchantId, endpoint.Id, null, null, false, null, false, null, cancellationToken: cancellationToken) ?? endpoint;
             }
             return TypedResults.Created($"/merchants/{merchantId}/endpoints/{endpoint.Id}", EndpointWithSecret.From(endpoint, secret.Text));
         }
@@ -88,7 +89,8 @@ public static class MerchantEndpointsApi
     }
 
     public static async Task<Results<Ok<MerchantEndpoint>, ProblemHttpResult>> UpdateEndpoint(
-        string merchantId, string id, HttpRequest request, EndpointRequestParser parser, EndpointStore endpoints, CancellationToken cancellationToken)
+        string merchantId, string id, HttpRequest request, EndpointRequestParser parser, EndpointStore endpoints, EndpointResumer resumer,
+        CancellationToken cancellationToken)
     {
         if (IdProblem(merchantId, id, out var endpointId) is { } idProblem)
         {
@@ -108,18 +110,26 @@ public static class MerchantEndpointsApi
                 return Problems.Validation(errors);
             }
             var updated = await endpoints.UpdateAsync(merchantId, endpointId, parsed.Url, parsed.Description,
-                parsed.HasEventTypes, parsed.EventTypes, parsed.Enabled, null, cancellationToken);
-            return updated is null ? NotFound(merchantId, endpointId) : TypedResults.Ok(updated);
+                parsed.HasEventTypes, parsed.EventTypes, parsed.Enabled, null, parsed.HasRateLimit, parsed.RateLimitPerSecond, cancellationToken);
+            if (updated is null)
+            {
+                return NotFound(merchantId, endpointId);
+            }
+            if (parsed.Enabled == true)
+            {
+                await resumer.ResumeAsync(endpointId, cancellationToken);
+            }
+            return TypedResults.Ok(updated);
         }
     }
 
     public static Task<Results<Ok<MerchantEndpoint>, ProblemHttpResult>> DisableEndpoint(
-        string merchantId, string id, EndpointStore endpoints, CancellationToken cancellationToken) =>
-        SetEnabled(merchantId, id, false, endpoints, cancellationToken);
+        string merchantId, string id, EndpointStore endpoints, EndpointResumer resumer, CancellationToken cancellationToken) =>
+        SetEnabled(merchantId, id, false, endpoints, resumer, cancellationToken);
 
     public static Task<Results<Ok<MerchantEndpoint>, ProblemHttpResult>> EnableEndpoint(
-        string merchantId, string id, EndpointStore endpoints, CancellationToken cancellationToken) =>
-        SetEnabled(merchantId, id, true, endpoints, cancellationToken);
+        string merchantId, string id, EndpointStore endpoints, EndpointResumer resumer, CancellationToken cancellationToken) =>
+        SetEnabled(merchantId, id, true, endpoints, resumer, cancellationToken);
 
     public static async Task<Results<Ok<EndpointWithSecret>, ProblemHttpResult>> RotateSecret(
         string merchantId, string id, EndpointStore endpoints, CancellationToken cancellationToken)
@@ -158,14 +168,22 @@ public static class MerchantEndpointsApi
     }
 
     private static async Task<Results<Ok<MerchantEndpoint>, ProblemHttpResult>> SetEnabled(
-        string merchantId, string id, bool enabled, EndpointStore endpoints, CancellationToken cancellationToken)
+        string merchantId, string id, bool enabled, EndpointStore endpoints, EndpointResumer resumer, CancellationToken cancellationToken)
     {
         if (IdProblem(merchantId, id, out var endpointId) is { } problem)
         {
             return problem;
         }
-        var updated = await endpoints.UpdateAsync(merchantId, endpointId, null, null, false, null, enabled, null, cancellationToken);
-        return updated is null ? NotFound(merchantId, endpointId) : TypedResults.Ok(updated);
+        var updated = await endpoints.UpdateAsync(merchantId, endpointId, null, null, false, null, enabled, null, cancellationToken: cancellationToken);
+        if (updated is null)
+        {
+            return NotFound(merchantId, endpointId);
+        }
+        if (enabled)
+        {
+            await resumer.ResumeAsync(endpointId, cancellationToken);
+        }
+        return TypedResults.Ok(updated);
     }
 
     private static ProblemHttpResult? MerchantProblem(string merchantId) =>

@@ -34,6 +34,8 @@ public static class Extensions
         builder.Services.AddSingleton<EventStore>();
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<EndpointStore>();
+        builder.Services.AddSingleton<TargetStateStore>();
+        builder.Services.AddSingleton<EndpointResumer>();
 
         builder.Services.AddSingleton(sp => new TargetUrlPolicy(sp.GetRequiredService<IOptions<DispatcherOptions>>().Value.AllowPrivateTargets));
         builder.Services.AddSingleton<EventRequestParser>();

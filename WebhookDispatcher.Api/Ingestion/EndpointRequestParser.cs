@@ -4,14 +4,22 @@ using WebhookDispatcher.Core.Targets;
 
 namespace WebhookDispatcher.Api.Ingestion;
 
-/// <summary>A merchant endpoint as registered or changed. Absent fields are null; <see cref="HasEventTypes"/> tells an explicit null from absence.</summary>
-public sealed record EndpointRequest(string? Url, string? Description, bool HasEventTypes, IReadOnlyList<string>? EventTypes, bool? Enabled);
+/// <summary>
+/// A merchant endpoint as registered or changed. Absent fields are null; <see cref="HasEventTypes"/> and
+/// <see cref="HasRateLimit"/> tell an explicit null (every type; no limit) from absence (unchanged).
+/// </summary>
+public sealed record EndpointRequest(string? Url, string? Description, bool HasEventTypes, IReadOnlyList<string>? EventTypes, bool? Enabled,
+    bool HasRateLimit = false, int? RateLimitPerSecond = null);
 
-/// <summary>Validates the body of endpoint registration and updates: <c>{ "url", "description"?, "eventTypes"?, "enabled"? }</c>.</summary>
+/// <summary>
+/// Validates the body of endpoint registration and updates:
+/// <c>{ "url", "description"?, "eventTypes"?, "enabled"?, "rateLimitPerSecond"? }</c>.
+/// </summary>
 public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
 {
     private const int MaxDescriptionLength = 500;
     private const int MaxEventTypes = 100;
+    public const int MaxRateLimitPerSecond = 100_000;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:*-]*$")]
     private static partial Regex EventTypePattern();
@@ -94,6 +102,20 @@ public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
             }
         }
 
-        return errors.Count > 0 ? null : new EndpointRequest(url, description, hasEventTypes, eventTypes, enabled);
+        int? rateLimit = null;
+        var hasRateLimit = body.TryGetProperty("rateLimitPerSecond", out var rateElement);
+        if (hasRateLimit && rateElement.ValueKind != JsonValueKind.Null)
+        {
+            if (rateElement.ValueKind != JsonValueKind.Number || !rateElement.TryGetInt32(out var rate) || rate is < 1 or > MaxRateLimitPerSecond)
+            {
+                errors["rateLimitPerSecond"] = [$"'rateLimitPerSecond' is a whole number of requests per second from 1 to {MaxRateLimitPerSecond:N0}, or null for no limit."];
+            }
+            else
+            {
+                rateLimit = rate;
+            }
+        }
+
+        return errors.Count > 0 ? null : new EndpointRequest(url, description, hasEventTypes, eventTypes, enabled, hasRateLimit, rateLimit);
     }
 }

@@ -10,9 +10,10 @@ public sealed record EndpointWithSecret(
     string? Description,
     IReadOnlyList<string>? EventTypes,
     bool Enabled,
+    int? RateLimitPerSecond,
     DateTimeOffset CreatedAt,
     string Secret)
 {
     public static EndpointWithSecret From(MerchantEndpoint e, string secret) =>
-        new(e.Id, e.MerchantId, e.Url, e.Description, e.EventTypes, e.Enabled, e.CreatedAt, secret);
+        new(e.Id, e.MerchantId, e.Url, e.Description, e.EventTypes, e.Enabled, e.RateLimitPerSecond, e.CreatedAt, secret);
 }

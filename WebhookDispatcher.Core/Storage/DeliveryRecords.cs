@@ -15,11 +15,27 @@ public sealed record ClaimedDelivery(
     string? Traceparent,
     string? EndpointSecret,
     string? EndpointPreviousSecret,
-    bool EndpointEnabled);
+    bool EndpointEnabled)
+{
+    /// <summary>The target's key in <c>target_states</c>; null when the delivery has no target at all.</summary>
+    public string? TargetKey { get; init; }
+
+    /// <summary>The endpoint's own limit; null means none set (the Worker applies its default to endpoint-less targets).</summary>
+    public int? RateLimitPerSecond { get; init; }
+
+    /// <summary>How long the target's shared circuit stays open (negative: it is half-open); null: closed.</summary>
+    public TimeSpan? CircuitOpenFor { get; init; }
+
+    /// <summary>How long a half-open probe by some Worker is still out (negative or null: none).</summary>
+    public TimeSpan? ProbeOutFor { get; init; }
+
+    /// <summary>The target's failures in a row when this delivery was claimed.</summary>
+    public int ConsecutiveFailures { get; init; }
+}
 
 /// <summary>
-/// What became of a claimed delivery. <see cref="Attempted"/> is false when nothing was sent
-/// (released at shutdown, deferred by an open circuit, or dropped because its endpoint was disabled).
+/// What became of a claimed delivery. <see cref="Attempted"/> is false when nothing was sent (released at shutdown,
+/// deferred by an open circuit or a rate limit, or held because its endpoint is disabled).
 /// </summary>
 public sealed record DeliveryOutcome(
     long DeliveryId,
@@ -30,7 +46,19 @@ public sealed record DeliveryOutcome(
     int? StatusCode,
     string? Error,
     DateTimeOffset StartedAt,
-    double DurationMs);
+    double DurationMs)
+{
+    /// <summary>The <see cref="RetryDelay"/> of a delivery held until its endpoint is enabled again.</summary>
+    public static readonly TimeSpan Held = Timeout.InfiniteTimeSpan;
+
+    /// <summary>The target, for its shared streak and circuit.</summary>
+    public string? TargetKey { get; init; }
+
+    /// <summary>The target had failures or an open circuit when claimed, so even a success must be counted in.</summary>
+    public bool TargetWasFailing { get; init; }
+
+    public bool Succeeded => Attempted && Status == DeliveryStatus.Delivered;
+}
 
 public sealed record DeliveryAttempt(
     int AttemptNumber,

@@ -10,33 +10,41 @@ namespace WebhookDispatcher.Core.Storage;
 public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// One delivery per event and target, for the events just inserted: each enabled endpoint of the merchant
-    /// subscribed to the type; or the ad-hoc target; or, for a merchant with no endpoint at all, a NULL target
-    /// that the Worker sends to <c>Dispatcher:DefaultTargetUrl</c>. Runs in <see cref="EventStore.IngestAsync"/>'s batch.
+    /// One delivery per event and target, for the events just inserted: each endpoint of the merchant subscribed to
+    /// the type; or the ad-hoc target; or, for a merchant with no endpoint at all, a NULL target that the Worker sends
+    /// to <c>Dispatcher:DefaultTargetUrl</c>. A disabled endpoint's deliveries are queued held (due at 'infinity'),
+    /// so nothing is dropped while it is off and enabling it sends them. Runs in <see cref="EventStore.IngestAsync"/>'s batch.
     /// </summary>
     internal const string InsertForEventsSql = """
-        INSERT INTO deliveries (event_id, endpoint_id, target_url)
-        SELECT e.id, t.endpoint_id, t.url
+        INSERT INTO deliveries (event_id, endpoint_id, target_url, next_attempt_at)
+        SELECT e.id, t.endpoint_id, t.url, CASE WHEN t.enabled THEN now() ELSE 'infinity' END
         FROM events e
         CROSS JOIN LATERAL (
-            SELECT ep.id, ep.url
+            SELECT ep.id, ep.url, ep.enabled
             FROM merchant_endpoints ep
-            WHERE e.target_url IS NULL AND ep.merchant_id = e.merchant_id AND ep.enabled
+            WHERE e.target_url IS NULL AND ep.merchant_id = e.merchant_id
               AND (ep.event_types IS NULL OR e.type = ANY (ep.event_types))
             UNION ALL
-            SELECT NULL::uuid, e.target_url
+            SELECT NULL::uuid, e.target_url, true
             WHERE e.target_url IS NOT NULL
-               OR NOT EXISTS (SELECT 1 FROM merchant_endpoints ep WHERE ep.merchant_id = e.merchant_id AND ep.enabled)
-        ) AS t (endpoint_id, url)
+               OR NOT EXISTS (SELECT 1 FROM merchant_endpoints ep WHERE ep.merchant_id = e.merchant_id)
+        ) AS t (endpoint_id, url, enabled)
         WHERE e.id = ANY ($1)
         """;
 
     /// <summary>
+    /// The key of a claimed delivery's target in <c>target_states</c>: the endpoint's id, or 'url:' and the URL
+    /// ($4 is the default target's URL).
+    /// </summary>
+    private const string TargetKeySql = "COALESCE(c.endpoint_id::text, 'url:' || COALESCE(c.target_url, $4))";
+
+    /// <summary>
     /// Leases up to $1 due deliveries: pending ones whose time has come, and in-flight ones whose lease ran out
     /// (their Worker died). SKIP LOCKED lets Workers claim side by side without waiting on or taking each other's
-    /// rows; the lease is committed before any HTTP call is made.
+    /// rows; the lease is committed before any HTTP call is made. Each comes with its target's rate limit and shared
+    /// circuit, which the Worker's <c>TargetGate</c> applies before sending.
     /// </summary>
-    private const string ClaimSql = """
+    private const string ClaimSql = $"""
         WITH claimed AS (
             UPDATE deliveries d
             SET status = 'in_flight', locked_by = $2, locked_until = now() + $3, next_attempt_at = now() + $3, updated_at = now()
@@ -50,14 +58,17 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         SELECT c.id, c.event_id, c.endpoint_id, COALESCE(ep.url, c.target_url), c.attempt_count, c.retry_base,
                e.merchant_id, e.type, e.payload::text, e.created_at, e.traceparent,
                ep.secret, CASE WHEN ep.previous_secret_expires_at > now() THEN ep.previous_secret END,
-               COALESCE(ep.enabled, true)
+               COALESCE(ep.enabled, true), {TargetKeySql}, ep.rate_limit_per_second,
+               extract(epoch FROM ts.circuit_open_until - now())::float8, extract(epoch FROM ts.probe_until - now())::float8,
+               COALESCE(ts.consecutive_failures, 0)
         FROM claimed c
         JOIN events e ON e.id = c.event_id
         LEFT JOIN merchant_endpoints ep ON ep.id = c.endpoint_id
+        LEFT JOIN target_states ts ON ts.target_key = {TargetKeySql}
         """;
 
     private const string NextDueSql = """
-        SELECT min(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'in_flight')
+        SELECT min(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'in_flight') AND next_attempt_at < 'infinity'
         """;
 
     /// <summary>
@@ -78,7 +89,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         UPDATE deliveries d SET
             status = r.status,
             attempt_count = d.attempt_count + CASE WHEN r.attempted THEN 1 ELSE 0 END,
-            next_attempt_at = now() + make_interval(secs => r.delay_s),
+            next_attempt_at = CASE WHEN r.delay_s = 'Infinity' THEN 'infinity' ELSE now() + make_interval(secs => r.delay_s) END,
             locked_until = NULL,
             locked_by = NULL,
             last_status_code = CASE WHEN r.attempted THEN r.status_code ELSE d.last_status_code END,
@@ -115,13 +126,23 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         FROM page WHERE d.id = page.id
         """;
 
+    /// <summary>One page of resuming a re-enabled endpoint: its held deliveries become due now.</summary>
+    private const string ResumeHeldPageSql = """
+        UPDATE deliveries d SET next_attempt_at = now(), updated_at = now()
+        WHERE d.id IN (
+            SELECT id FROM deliveries
+            WHERE status IN ('pending', 'in_flight') AND next_attempt_at = 'infinity' AND endpoint_id = $1
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED)
+        """;
+
     private const string CountByStatusSql = "SELECT status, count(*) FROM deliveries GROUP BY status";
 
     // The target shown is where the next attempt goes: the endpoint's current URL, which may have changed since
     // the event was queued (the Worker reads it the same way when it claims).
     private const string DeliveryColumns = """
         d.id, d.event_id, d.endpoint_id, COALESCE(ep.url, d.target_url), d.status, d.attempt_count,
-        CASE WHEN d.status = 'pending' THEN d.next_attempt_at END, d.last_status_code, d.last_error, d.created_at, d.delivered_at
+        CASE WHEN d.status = 'pending' AND d.next_attempt_at < 'infinity' THEN d.next_attempt_at END, d.last_status_code, d.last_error, d.created_at, d.delivered_at
         """;
 
     private const string DeliveriesWithEndpoint = "deliveries d LEFT JOIN merchant_endpoints ep ON ep.id = d.endpoint_id";
@@ -149,12 +170,15 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         LIMIT $3 OFFSET $4
         """;
 
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, string workerId, TimeSpan lease, CancellationToken cancellationToken = default)
+    /// <param name="defaultTargetUrl">Where deliveries with no target go, so they are keyed by it in <c>target_states</c>.</param>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, string workerId, TimeSpan lease, string? defaultTargetUrl = null,
+        CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(ClaimSql);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workerId });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = defaultTargetUrl, NpgsqlDbType = NpgsqlDbType.Text });
         var claimed = new List<ClaimedDelivery>(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -173,7 +197,14 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                 Traceparent: reader.IsDBNull(10) ? null : reader.GetString(10),
                 EndpointSecret: reader.IsDBNull(11) ? null : reader.GetString(11),
                 EndpointPreviousSecret: reader.IsDBNull(12) ? null : reader.GetString(12),
-                EndpointEnabled: reader.GetBoolean(13)));
+                EndpointEnabled: reader.GetBoolean(13))
+            {
+                TargetKey = reader.IsDBNull(14) ? null : reader.GetString(14),
+                RateLimitPerSecond = reader.IsDBNull(15) ? null : reader.GetInt32(15),
+                CircuitOpenFor = reader.IsDBNull(16) ? null : TimeSpan.FromSeconds(reader.GetDouble(16)),
+                ProbeOutFor = reader.IsDBNull(17) ? null : TimeSpan.FromSeconds(reader.GetDouble(17)),
+                ConsecutiveFailures = reader.GetInt32(18),
+            });
         }
         return claimed;
     }
@@ -205,7 +236,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             ids[i] = o.DeliveryId;
             fences[i] = o.ClaimedAttemptCount;
             statuses[i] = o.Status;
-            delays[i] = o.RetryDelay.TotalSeconds;
+            delays[i] = o.RetryDelay == DeliveryOutcome.Held ? double.PositiveInfinity : o.RetryDelay.TotalSeconds;
             attempted[i] = o.Attempted;
             codes[i] = o.StatusCode;
             errors[i] = o.Error;
@@ -267,6 +298,25 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             if (page < pageSize)
             {
                 return retried;
+            }
+        }
+    }
+
+    /// <summary>Makes a re-enabled endpoint's held deliveries due now, a page at a time.</summary>
+    /// <returns>How many were resumed.</returns>
+    public async Task<long> ResumeHeldAsync(Guid endpointId, int pageSize = 1000, CancellationToken cancellationToken = default)
+    {
+        long resumed = 0;
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand(ResumeHeldPageSql);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = endpointId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
+            var page = await command.ExecuteNonQueryAsync(cancellationToken);
+            resumed += page;
+            if (page < pageSize)
+            {
+                return resumed;
             }
         }
     }

@@ -7,11 +7,11 @@ namespace WebhookDispatcher.Core.Storage;
 /// <summary>The <c>merchant_endpoints</c> table.</summary>
 public sealed class EndpointStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "id, merchant_id, url, description, event_types, enabled, disabled_reason, created_at, updated_at";
+    private const string Columns = "id, merchant_id, url, description, event_types, enabled, disabled_reason, rate_limit_per_second, created_at, updated_at";
 
     private const string InsertSql = $"""
-        INSERT INTO merchant_endpoints (id, merchant_id, url, secret, description, event_types)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        INSERT INTO merchant_endpoints (id, merchant_id, url, secret, description, event_types, rate_limit_per_second)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
         RETURNING {Columns}
         """;
 
@@ -27,12 +27,23 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource)
             event_types = CASE WHEN $5 THEN $6 ELSE event_types END,
             enabled = COALESCE($7, enabled),
             disabled_reason = CASE WHEN $7 IS NULL THEN disabled_reason WHEN $7 THEN NULL ELSE COALESCE($8, 'disabled by user') END,
+            rate_limit_per_second = CASE WHEN $9 THEN $10 ELSE rate_limit_per_second END,
             updated_at = now()
         WHERE merchant_id = $1 AND id = $2
         RETURNING {Columns}
         """;
 
-    private const string DeleteSql = "DELETE FROM merchant_endpoints WHERE merchant_id = $1 AND id = $2";
+    // Its deliveries still waiting go dead with the reason (a retry by hand would send them to the default target),
+    // rather than be left pointing nowhere.
+    private const string DeleteSql = """
+        WITH gone AS (
+            DELETE FROM merchant_endpoints WHERE merchant_id = $1 AND id = $2 RETURNING id
+        ), waiting AS (
+            UPDATE deliveries d SET status = 'dead', last_error = 'Not sent: the endpoint was deleted.', updated_at = now()
+            FROM gone WHERE d.endpoint_id = gone.id AND d.status = 'pending'
+        )
+        SELECT count(*) FROM gone
+        """;
 
     private const string DisableSql = """
         UPDATE merchant_endpoints SET enabled = false, disabled_reason = $2, updated_at = now()
@@ -46,21 +57,27 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource)
         WHERE merchant_id = $1 AND id = $2
         """;
 
+    // The circuit's state is computed here as the operator sees it; target_states' own SQL is in TargetStateStore.
     private const string HealthSql = """
-        SELECT ep.id, ep.merchant_id, ep.url, ep.enabled,
-               count(*) FILTER (WHERE d.status IN ('pending', 'in_flight')),
-               count(*) FILTER (WHERE d.status = 'delivered'),
-               count(*) FILTER (WHERE d.status = 'dead'),
+        SELECT ep.id, ep.merchant_id, ep.url, ep.enabled, ep.disabled_reason, ep.rate_limit_per_second,
+               count(d.id) FILTER (WHERE d.status IN ('pending', 'in_flight')),
+               count(d.id) FILTER (WHERE d.status = 'pending' AND d.next_attempt_at = 'infinity'),
+               count(d.id) FILTER (WHERE d.status = 'delivered'),
+               count(d.id) FILTER (WHERE d.status = 'dead'),
                max(d.updated_at) FILTER (WHERE d.attempt_count > 0),
-               (array_agg(d.last_status_code ORDER BY d.updated_at DESC) FILTER (WHERE d.attempt_count > 0))[1]
+               (array_agg(d.last_status_code ORDER BY d.updated_at DESC) FILTER (WHERE d.attempt_count > 0))[1],
+               CASE WHEN ts.circuit_open_until IS NULL THEN 'closed' WHEN ts.circuit_open_until > now() THEN 'open' ELSE 'half_open' END,
+               ts.circuit_open_until, COALESCE(ts.consecutive_failures, 0), ts.failing_since, ts.last_error
         FROM merchant_endpoints ep
         LEFT JOIN deliveries d ON d.endpoint_id = ep.id
+        LEFT JOIN target_states ts ON ts.target_key = ep.id::text
         WHERE ($1::text IS NULL OR ep.merchant_id = $1)
-        GROUP BY ep.id
+        GROUP BY ep.id, ts.target_key
         ORDER BY ep.merchant_id, ep.created_at
         """;
 
-    public async Task<MerchantEndpoint> CreateAsync(string merchantId, string url, string secret, string? description, IReadOnlyList<string>? eventTypes, CancellationToken cancellationToken = default)
+    public async Task<MerchantEndpoint> CreateAsync(string merchantId, string url, string secret, string? description, IReadOnlyList<string>? eventTypes,
+        int? rateLimitPerSecond = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(InsertSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
@@ -69,6 +86,7 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = secret });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = description, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string[]?> { TypedValue = eventTypes?.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = rateLimitPerSecond, NpgsqlDbType = NpgsqlDbType.Integer });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return Read(reader);
@@ -97,8 +115,10 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource)
     }
 
     /// <param name="setEventTypes">True to replace the subscription with <paramref name="eventTypes"/> (null: every type).</param>
+    /// <param name="setRateLimit">True to replace the rate limit with <paramref name="rateLimitPerSecond"/> (null: none).</param>
     public async Task<MerchantEndpoint?> UpdateAsync(string merchantId, Guid id, string? url, string? description,
-        bool setEventTypes, IReadOnlyList<string>? eventTypes, bool? enabled, string? disabledReason, CancellationToken cancellationToken = default)
+        bool setEventTypes, IReadOnlyList<string>? eventTypes, bool? enabled, string? disabledReason,
+        bool setRateLimit = false, int? rateLimitPerSecond = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(UpdateSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
@@ -109,6 +129,8 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string[]?> { TypedValue = eventTypes?.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = enabled, NpgsqlDbType = NpgsqlDbType.Boolean });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = disabledReason, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = setRateLimit });
+        command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = rateLimitPerSecond, NpgsqlDbType = NpgsqlDbType.Integer });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -118,10 +140,10 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(DeleteSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
     }
 
-    /// <summary>Disables an endpoint on the merchant's behalf (it answered 410 Gone).</summary>
+    /// <summary>Disables an endpoint on the merchant's behalf (it answered 410 Gone, or failed for too long).</summary>
     public async Task<bool> DisableAsync(Guid id, string reason, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(DisableSql);
@@ -148,10 +170,25 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource)
         var health = new List<EndpointHealth>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            health.Add(new EndpointHealth(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
-                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+            health.Add(new EndpointHealth(
+                EndpointId: reader.GetGuid(0),
+                MerchantId: reader.GetString(1),
+                Url: reader.GetString(2),
+                Enabled: reader.GetBoolean(3),
+                DisabledReason: reader.IsDBNull(4) ? null : reader.GetString(4),
+                RateLimitPerSecond: reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                Pending: reader.GetInt64(6),
+                Held: reader.GetInt64(7),
+                Delivered: reader.GetInt64(8),
+                Dead: reader.GetInt64(9),
+                LastAttemptAt: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+                LastStatusCode: reader.IsDBNull(11) ? null : reader.GetInt32(11),
+                Circuit: new EndpointCircuit(
+                    State: reader.GetString(12),
+                    OpenUntil: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+                    ConsecutiveFailures: reader.GetInt32(14),
+                    FailingSince: reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+                    LastError: reader.IsDBNull(16) ? null : reader.GetString(16))));
         }
         return health;
     }
@@ -164,6 +201,7 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource)
         EventTypes: reader.IsDBNull(4) ? null : reader.GetFieldValue<string[]>(4),
         Enabled: reader.GetBoolean(5),
         DisabledReason: reader.IsDBNull(6) ? null : reader.GetString(6),
-        CreatedAt: reader.GetFieldValue<DateTimeOffset>(7),
-        UpdatedAt: reader.GetFieldValue<DateTimeOffset>(8));
+        RateLimitPerSecond: reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        CreatedAt: reader.GetFieldValue<DateTimeOffset>(8),
+        UpdatedAt: reader.GetFieldValue<DateTimeOffset>(9));
 }

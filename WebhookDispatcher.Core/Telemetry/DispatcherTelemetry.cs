@@ -27,7 +27,11 @@ public static class DispatcherTelemetry
         Meter.CreateHistogram<double>("webhooks.delivery.latency", "ms", "Time from an event's ingestion to its successful delivery.");
 
     public static readonly Counter<long> CircuitOpened =
-        Meter.CreateCounter<long>("webhooks.endpoint.circuit.opened", "{event}", "Times an endpoint's circuit opened after it failed nearly every attempt.");
+        Meter.CreateCounter<long>("webhooks.endpoint.circuit.opened", "{event}", "Times an endpoint's shared circuit opened (or reopened after a failed probe) after failures in a row.");
+
+    public static readonly Counter<long> SlotsMissed =
+        Meter.CreateCounter<long>("webhooks.rate_limit.slots_missed", "{delivery}",
+            "Rate-limited sends that started too late for their slot (a held-up Worker) and were deferred to a fresh one.");
 
     public static readonly Counter<long> Claimed =
         Meter.CreateCounter<long>("webhooks.delivery.claimed", "{delivery}", "Deliveries claimed by Workers.");

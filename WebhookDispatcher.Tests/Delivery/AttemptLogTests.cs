@@ -59,13 +59,13 @@ public class AttemptLogTests
     }
 
     [Fact]
-    public void ADeliveryDeadBecauseItsEndpointIsDisabled_IsAnError()
+    public void ADeliveryHeldBecauseItsEndpointIsDisabled_IsAWarning()
     {
         var delivery = Claimed(endpointEnabled: false);
 
-        AttemptLog.DeadUnsent(_logger, delivery, OutcomeClassifier.EndpointDisabled(delivery, DateTimeOffset.UtcNow));
+        AttemptLog.Held(_logger, delivery);
 
-        Assert.Equal(LogLevel.Error, Assert.Single(_logger.Collector.GetSnapshot()).Level);
+        Assert.Equal(LogLevel.Warning, Assert.Single(_logger.Collector.GetSnapshot()).Level);
     }
 
     [Fact]
@@ -80,9 +80,9 @@ public class AttemptLogTests
     public void NothingSent_NothingSaid()
     {
         var delivery = Claimed();
-        var result = new AttemptResult(DateTimeOffset.UtcNow, 0, null, "circuit open", CircuitOpen: true);
+        var result = new AttemptResult(DateTimeOffset.UtcNow, 0, null, null);
 
-        AttemptLog.Write(_logger, delivery, result, _classifier.Classify(delivery, result));
+        AttemptLog.Write(_logger, delivery, result, OutcomeClassifier.Deferred(delivery, TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow));
 
         Assert.Empty(_logger.Collector.GetSnapshot());
     }

@@ -14,8 +14,8 @@ public class OutcomeClassifierTests
         AttemptCount: attemptCount, RetryBase: retryBase, MerchantId: "m", EventType: "t", PayloadJson: "{}",
         EventCreatedAt: DateTimeOffset.UtcNow, Traceparent: null, EndpointSecret: null, EndpointPreviousSecret: null, EndpointEnabled: true);
 
-    private static AttemptResult Result(int? status, string? error = null, TimeSpan? retryAfter = null, bool circuitOpen = false) =>
-        new(DateTimeOffset.UtcNow, 12.5, status, error, retryAfter, circuitOpen);
+    private static AttemptResult Result(int? status, string? error = null, TimeSpan? retryAfter = null) =>
+        new(DateTimeOffset.UtcNow, 12.5, status, error, retryAfter);
 
     [Theory]
     [InlineData(200)]
@@ -80,12 +80,35 @@ public class OutcomeClassifierTests
     }
 
     [Fact]
-    public void AnOpenCircuit_SpendsNoAttempt()
+    public void ADeferredDelivery_SpendsNoAttempt_AndKeepsItsLastError()
     {
-        var outcome = _classifier.Classify(Claimed(attemptCount: 2), Result(null, "circuit open", circuitOpen: true));
+        var outcome = OutcomeClassifier.Deferred(Claimed(attemptCount: 2), TimeSpan.FromSeconds(5), DateTimeOffset.UtcNow);
 
         Assert.False(outcome.Attempted);
         Assert.Equal(DeliveryStatus.Pending, outcome.Status);
-        Assert.Equal(OutcomeClassifier.CircuitOpenDelay, outcome.RetryDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), outcome.RetryDelay);
+        Assert.Null(outcome.Error); // the SQL keeps the delivery's last real error when nothing was attempted
+    }
+
+    [Fact]
+    public void ADeliveryToADisabledEndpoint_IsHeldPending_NotDead()
+    {
+        var outcome = OutcomeClassifier.Held(Claimed(attemptCount: 1), DateTimeOffset.UtcNow);
+
+        Assert.False(outcome.Attempted);
+        Assert.Equal(DeliveryStatus.Pending, outcome.Status);
+        Assert.Equal(DeliveryOutcome.Held, outcome.RetryDelay);
+    }
+
+    [Fact]
+    public void AnAttempt_CarriesItsTarget_ForTheSharedCircuit()
+    {
+        var delivery = Claimed() with { TargetKey = "k", ConsecutiveFailures = 3 };
+
+        var outcome = _classifier.Classify(delivery, Result(200));
+
+        Assert.Equal("k", outcome.TargetKey);
+        Assert.True(outcome.TargetWasFailing);
+        Assert.True(outcome.Succeeded);
     }
 }

@@ -23,8 +23,8 @@ public sealed class BulkRetryTests(EngineAppFixture app) : IAsyncLifetime
     public async Task AThousandDeadDeliveries_AreRetriedByFilter_OnceEach_AndDelivered()
     {
         const string Merchant = "merchant_bulk";
-        // 410 Gone: each delivery dies at its first attempt and the endpoint is disabled, so the rest die unsent.
-        var endpointId = await RegisterEndpointAsync(Merchant, new Uri(app.ReceiverUrl, "/respond/410"));
+        // The merchant's server answers 500 to everything: each delivery spends its attempts and goes dead.
+        var endpointId = await RegisterEndpointAsync(Merchant, new Uri(app.ReceiverUrl, "/respond/500"));
         var events = Enumerable.Range(0, 1000).Select(i => new { merchantId = Merchant, type = "payment.succeeded", data = new { i } });
         using (var batch = await app.Api.PostAsJsonAsync("/events/batch", new { events }))
         {
@@ -33,14 +33,14 @@ public sealed class BulkRetryTests(EngineAppFixture app) : IAsyncLifetime
         await EngineAppFixture.EventuallyAsync(async () => await CountAsync(Merchant, "dead") == 1000, "all 1,000 are dead", Patience);
 
         // Another merchant's dead delivery is outside the filter and stays dead.
-        var otherEndpoint = await RegisterEndpointAsync("merchant_bulk_other", new Uri(app.ReceiverUrl, "/respond/410"));
+        var otherEndpoint = await RegisterEndpointAsync("merchant_bulk_other", new Uri(app.ReceiverUrl, "/respond/500"));
         using (await app.Api.PostAsJsonAsync("/events", new { merchantId = "merchant_bulk_other", type = "payment.succeeded", data = new { } }))
         {
         }
         await EngineAppFixture.EventuallyAsync(async () => await CountAsync("merchant_bulk_other", "dead") == 1, "the other merchant's delivery is dead", Patience);
 
         // The merchant's server is fixed; on-call recovers everything that died.
-        using (var fix = await app.Api.PatchAsJsonAsync($"/merchants/{Merchant}/endpoints/{endpointId}", new { url = new Uri(app.ReceiverUrl, $"/webhook/{Merchant}"), enabled = true }))
+        using (var fix = await app.Api.PatchAsJsonAsync($"/merchants/{Merchant}/endpoints/{endpointId}", new { url = new Uri(app.ReceiverUrl, $"/webhook/{Merchant}") }))
         {
             fix.EnsureSuccessStatusCode();
         }

@@ -58,6 +58,9 @@ public class EngineAppFixture : IAsyncLifetime
             {
                 worker.WithEnvironment(name, value);
             }
+            // These tests drive retries, chaos and dead letters; the shared circuit would defer them. The merchant
+            // protection tests have a fixture of their own with it on.
+            worker.WithEnvironment("Dispatcher__CircuitBreakAfter", "100000");
             Configure(Run.Builder);
             await Run.StartAsync();
         }

@@ -22,7 +22,8 @@ public partial class DoubledPunctuationTests
     public static TheoryData<string> Errors =>
     [
         "Timed out after 10 s.",
-        "Not sent: the endpoint is disabled.",
+        "Held: the endpoint is disabled; enabling it resumes delivery.",
+        "Not sent: the endpoint was deleted.",
         "HTTP 410 Gone: the endpoint is disabled.",
         "No signing secret: Dispatcher:SigningSecret is not set.",
         "An error occurred while sending the request. (Connection reset by peer)",

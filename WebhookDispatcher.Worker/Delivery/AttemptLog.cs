@@ -32,9 +32,9 @@ public static partial class AttemptLog
         }
     }
 
-    /// <summary>A delivery that went dead without an attempt: its endpoint was disabled since it was queued.</summary>
-    public static void DeadUnsent(ILogger logger, ClaimedDelivery delivery, DeliveryOutcome outcome) =>
-        DeadWithoutAttempt(logger, delivery.Id, delivery.EventId, delivery.MerchantId, outcome.Error);
+    /// <summary>A delivery held unsent because its endpoint is disabled: nothing is lost, but nothing moves until someone enables it.</summary>
+    public static void Held(ILogger logger, ClaimedDelivery delivery) =>
+        HeldForDisabledEndpoint(logger, delivery.Id, delivery.EventId, delivery.MerchantId, delivery.EndpointId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Delivered {Delivery} of event {Event} in {Duration:0.0} ms")]
     private static partial void Delivered(ILogger logger, long delivery, Guid @event, double duration);
@@ -46,6 +46,6 @@ public static partial class AttemptLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {Delivery} of event {Event} to merchant {Merchant} is dead after attempt {Attempt}: {Error}")]
     private static partial void Dead(ILogger logger, long delivery, Guid @event, string merchant, int attempt, string? error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {Delivery} of event {Event} to merchant {Merchant} is dead without an attempt: {Error}")]
-    private static partial void DeadWithoutAttempt(ILogger logger, long delivery, Guid @event, string merchant, string? error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Delivery} of event {Event} to merchant {Merchant} is held: endpoint {Endpoint} is disabled")]
+    private static partial void HeldForDisabledEndpoint(ILogger logger, long delivery, Guid @event, string merchant, Guid? endpoint);
 }

@@ -4,14 +4,12 @@ namespace WebhookDispatcher.Worker.Delivery;
 /// <param name="StatusCode">The merchant's status code, or null when no response came.</param>
 /// <param name="Error">Why it failed, for the attempt history; null on success.</param>
 /// <param name="RetryAfter">The merchant's Retry-After, if it sent one.</param>
-/// <param name="CircuitOpen">Nothing was sent: the endpoint's circuit is open after many failures.</param>
 public sealed record AttemptResult(
     DateTimeOffset StartedAt,
     double DurationMs,
     int? StatusCode,
     string? Error,
-    TimeSpan? RetryAfter = null,
-    bool CircuitOpen = false)
+    TimeSpan? RetryAfter = null)
 {
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 }

@@ -8,7 +8,7 @@ namespace WebhookDispatcher.Worker.Delivery;
 /// attempts and delivery states, instead of a round trip each. Outcomes wait in memory only while their leases
 /// hold; if this process dies first the leases expire and the deliveries are sent again (at-least-once).
 /// </summary>
-public sealed class OutcomeWriter(DeliveryStore store, WorkerIdentity worker, ILogger<OutcomeWriter> logger)
+public sealed class OutcomeWriter(DeliveryStore store, TargetHealthRecorder health, WorkerIdentity worker, ILogger<OutcomeWriter> logger)
 {
     public const int MaxBatch = 500;
 
@@ -61,7 +61,7 @@ public sealed class OutcomeWriter(DeliveryStore store, WorkerIdentity worker, IL
                     logger.LogWarning("{Lost} of {Count} outcomes came after their lease was lost; their attempts are recorded, the newer state kept",
                         batch.Count - updated, batch.Count);
                 }
-                return;
+                break;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -70,6 +70,16 @@ public sealed class OutcomeWriter(DeliveryStore store, WorkerIdentity worker, IL
                 await Task.Delay(delay, abandon);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }
+        }
+
+        try
+        {
+            await health.RecordAsync(batch, abandon);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The outcomes are safe; only the shared streak misses this batch, and the next failures count on.
+            logger.LogWarning("Counting {Count} outcomes into their targets' circuits failed: {Message}", batch.Count, ex.Message);
         }
     }
 }

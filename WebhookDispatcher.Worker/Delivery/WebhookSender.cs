@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
 using Polly.Timeout;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Delivery;
@@ -85,11 +84,6 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
             activity?.SetStatus(ActivityStatusCode.Error, $"HTTP {status}");
             return new AttemptResult(startedAt, stopwatch.Elapsed.TotalMilliseconds, status,
                 $"HTTP {status} {response.ReasonPhrase}".TrimEnd(), RetryAfter(response, startedAt));
-        }
-        catch (BrokenCircuitException)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, "circuit open");
-            return new AttemptResult(startedAt, stopwatch.Elapsed.TotalMilliseconds, null, "Not sent: the endpoint's circuit is open after repeated failures.", CircuitOpen: true);
         }
         catch (TimeoutRejectedException)
         {

@@ -45,6 +45,9 @@ public static class Extensions
         builder.Services.AddSingleton<DeliveryWakeUp>();
         builder.Services.AddSingleton<OutcomeWriter>();
         builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<TargetStateStore>();
+        builder.Services.AddSingleton<TargetGate>();
+        builder.Services.AddSingleton<TargetHealthRecorder>();
 
         builder.Services.AddHostedService<WakeUpSubscriber>();
         builder.Services.AddHostedService<DeliveryWorker>();
@@ -60,10 +63,10 @@ public static class Extensions
     }
 
     /// <summary>
-    /// The client that sends webhooks. No retry handler: every try must be a recorded attempt. Per endpoint (per
-    /// authority): a circuit breaker, so a merchant that is down stops costing connections and attempts until it
-    /// recovers, and a concurrency cap, so none is flooded; then the per-attempt timeout, which starts only once the
-    /// attempt may go.
+    /// The client that sends webhooks. No retry handler: every try must be a recorded attempt. No circuit breaker
+    /// either: the circuit is shared by all Workers (<see cref="TargetGate"/>). Per endpoint (per authority) a
+    /// concurrency cap, a second guard beside the rate limit so none is flooded; then the per-attempt timeout, which
+    /// starts only once the attempt may go.
     /// </summary>
     private static void AddWebhookHttpClient(this IHostApplicationBuilder builder, DispatcherOptions dispatcher)
     {
@@ -82,22 +85,6 @@ public static class Extensions
             .AddResilienceHandler("delivery", (pipeline, context) =>
             {
                 var settings = context.ServiceProvider.GetRequiredService<IOptions<DispatcherOptions>>().Value;
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                {
-                    // Open only for an endpoint that is nearly always failing; a flaky one keeps being tried.
-                    FailureRatio = 0.9,
-                    MinimumThroughput = 20,
-                    SamplingDuration = TimeSpan.FromSeconds(30),
-                    BreakDuration = OutcomeClassifier.CircuitOpenDelay,
-                    OnOpened = args =>
-                    {
-                        // The on-call signal: a merchant failing nearly every attempt. Alert on this log or metric.
-                        DispatcherTelemetry.CircuitOpened.Add(1, new KeyValuePair<string, object?>("endpoint", context.InstanceName));
-                        context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("WebhookDispatcher.Alerts")
-                            .LogError("Endpoint {Endpoint} is failing nearly every attempt; deliveries to it pause for {Break}", context.InstanceName, args.BreakDuration);
-                        return ValueTask.CompletedTask;
-                    },
-                });
                 pipeline.AddConcurrencyLimiter(settings.MaxConcurrencyPerEndpoint, settings.MaxConcurrency);
                 pipeline.AddTimeout(settings.AttemptTimeout);
             })

@@ -16,6 +16,7 @@ namespace WebhookDispatcher.Worker.Services;
 public sealed class DeliveryWorker(
     DeliveryStore store,
     EndpointStore endpoints,
+    TargetGate gate,
     WebhookSender sender,
     OutcomeClassifier classifier,
     OutcomeWriter writer,
@@ -60,7 +61,7 @@ public sealed class DeliveryWorker(
                 IReadOnlyList<ClaimedDelivery> claimed;
                 try
                 {
-                    claimed = await store.ClaimAsync(requested, worker.Id, settings.LeaseDuration, stoppingToken);
+                    claimed = await store.ClaimAsync(requested, worker.Id, settings.LeaseDuration, settings.DefaultTargetUrl, stoppingToken);
                     claimFailures = 0;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -74,11 +75,7 @@ public sealed class DeliveryWorker(
                 if (claimed.Count > 0)
                 {
                     DispatcherTelemetry.Claimed.Add(claimed.Count);
-                    foreach (var delivery in claimed)
-                    {
-                        Interlocked.Increment(ref _inFlight);
-                        _ = ProcessAsync(delivery);
-                    }
+                    await StartAsync(claimed, stoppingToken);
                 }
                 if (claimed.Count == requested)
                 {
@@ -124,16 +121,48 @@ public sealed class DeliveryWorker(
         await wakeUp.Signal.WaitAsync(wait < MinimumIdleWait ? MinimumIdleWait : wait, stoppingToken);
     }
 
-    private async Task ProcessAsync(ClaimedDelivery delivery)
+    /// <summary>Sends what the gate lets through; gives back, unsent and due later, what it defers or holds.</summary>
+    private async Task StartAsync(IReadOnlyList<ClaimedDelivery> claimed, CancellationToken stoppingToken)
+    {
+        foreach (var (delivery, decision, wait, lateTolerance, slotAt) in await gate.AdmitAsync(claimed, stoppingToken))
+        {
+            switch (decision)
+            {
+                case GateDecision.Send:
+                    Interlocked.Increment(ref _inFlight);
+                    _ = ProcessAsync(delivery, lateTolerance, slotAt);
+                    break;
+                case GateDecision.Defer:
+                    writer.Enqueue(OutcomeClassifier.Deferred(delivery, wait, time.GetUtcNow()));
+                    break;
+                case GateDecision.Hold:
+                    var held = OutcomeClassifier.Held(delivery, time.GetUtcNow());
+                    writer.Enqueue(held);
+                    AttemptLog.Held(logger, delivery);
+                    break;
+            }
+        }
+    }
+
+    /// <param name="lateTolerance">Set for a paced send: it waits for its slot, and gives the slot up if it would start later than this after it.</param>
+    private async Task ProcessAsync(ClaimedDelivery delivery, TimeSpan? lateTolerance, long slotAt)
     {
         try
         {
-            if (!delivery.EndpointEnabled)
+            if (lateTolerance is { } tolerance)
             {
-                var disabled = OutcomeClassifier.EndpointDisabled(delivery, time.GetUtcNow());
-                writer.Enqueue(disabled);
-                AttemptLog.DeadUnsent(logger, delivery, disabled);
-                return;
+                // The lease covers the wait: the pace horizon is far shorter than any lease.
+                var untilSlot = -time.GetElapsedTime(slotAt);
+                if (untilSlot > TimeSpan.Zero)
+                {
+                    await Task.Delay(untilSlot, time, _abandonSends.Token);
+                }
+                if (time.GetElapsedTime(slotAt) > tolerance)
+                {
+                    writer.Enqueue(OutcomeClassifier.Deferred(delivery, TimeSpan.Zero, time.GetUtcNow()));
+                    DispatcherTelemetry.SlotsMissed.Add(1);
+                    return;
+                }
             }
 
             using var activity = WebhookSender.StartAttemptActivity(delivery);
