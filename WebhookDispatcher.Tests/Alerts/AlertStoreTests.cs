@@ -205,6 +205,26 @@ public sealed class AlertStoreTests(ThrowawayPostgres postgres) : IClassFixture<
         Assert.Equal((AlertState.Firing, "merchant_alerts", $"https://{keys[2]}.example/webhook"), (alert.State, alert.MerchantId, alert.TargetUrl));
     }
 
+    [Fact]
+    public async Task Retention_RemovesOldResolvedAlerts_ButNeverOneStillFiring_OrWithAMessageUnsent()
+    {
+        var (done, unsent, firing) = (NewKey(), NewKey(), NewKey());
+        await Store.RaiseAsync([Trigger(done, AlertKind.Dead)], Cooldown, []);
+        await Store.RaiseAsync([Trigger(unsent, AlertKind.Dead)], Cooldown, [AlertChannel.Slack]);
+        await Store.RaiseAsync([Trigger(firing, AlertKind.Dead)], Cooldown, []);
+        await Store.ResolveAsync([done, unsent]);
+        await postgres.ExecuteAsync("UPDATE alerts SET raised_at = raised_at - interval '40 days', resolved_at = resolved_at - interval '40 days' WHERE target_key = ANY ($1)",
+            (object)new[] { done, unsent, firing });
+
+        while (await Store.DeleteResolvedAsync(DateTimeOffset.UtcNow.AddDays(-30), 1) > 0)
+        {
+        }
+
+        Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE target_key = $1", done));
+        Assert.Equal(1L, await postgres.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE target_key = $1", unsent));
+        Assert.Equal(1L, await postgres.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE target_key = $1", firing));
+    }
+
     private static string NewKey() => Guid.NewGuid().ToString();
 
     private static AlertTrigger Trigger(string key, string kind, string? detail = null) =>
