@@ -15,5 +15,6 @@ app.MapEventsApi();
 app.MapStatusApi();
 app.MapDeliveriesApi();
 app.MapMerchantEndpointsApi();
+app.MapAlertsApi();
 
 app.Run();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Security;
 using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Alerts;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Core.Targets;
 
@@ -36,6 +37,9 @@ public static class Extensions
         builder.Services.AddSingleton<EndpointStore>();
         builder.Services.AddSingleton<TargetStateStore>();
         builder.Services.AddSingleton<EndpointResumer>();
+        builder.Services.AddSingleton<AlertStore>();
+        builder.Services.AddOptions<AlertOptions>().BindConfiguration("Alerts").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
 
         builder.Services.AddSingleton(sp => new TargetUrlPolicy(sp.GetRequiredService<IOptions<DispatcherOptions>>().Value.AllowPrivateTargets));
         builder.Services.AddSingleton<EventRequestParser>();

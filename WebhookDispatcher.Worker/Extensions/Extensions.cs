@@ -2,10 +2,12 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Alerts;
 using WebhookDispatcher.Core.Delivery;
 using WebhookDispatcher.Core.Signing;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Core.Telemetry;
+using WebhookDispatcher.Worker.Alerts;
 using WebhookDispatcher.Worker.Delivery;
 using WebhookDispatcher.Worker.Services;
 
@@ -60,6 +62,32 @@ public static class Extensions
         builder.Services.AddHostedService<RetentionService>();
 
         builder.AddWebhookHttpClient(dispatcher);
+        builder.AddAlertDispatch();
+    }
+
+    /// <summary>
+    /// On-call alerts: the store the outcome path raises and resolves them in, and the dispatcher that sends them
+    /// through a client of their own (its own connections and timeout; no retry handler, every try is recorded).
+    /// </summary>
+    private static void AddAlertDispatch(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AlertOptions>().BindConfiguration("Alerts")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
+        builder.Services.AddSingleton<AlertStore>();
+        builder.Services.AddSingleton<AlertSender>();
+        builder.Services.AddHostedService<AlertDispatcher>();
+        builder.Services.AddHttpClient(AlertSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                MaxConnectionsPerServer = 4,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace WebhookDispatcher.Worker.Services;
 /// the size of the period rather than of the engine's whole history. Every Worker runs it; SKIP LOCKED keeps them
 /// out of each other's way, and each batch commits on its own, so claims and ingestion never wait behind it.
 /// </summary>
-public sealed class RetentionService(EventStore events, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+public sealed class RetentionService(EventStore events, AlertStore alerts, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,6 +29,11 @@ public sealed class RetentionService(EventStore events, IOptions<RetentionOption
                 {
                     logger.LogInformation("Retention removed {Count} finished events older than {Period}", removed, retention.Period);
                 }
+                var alertsRemoved = await RemoveResolvedAlertsAsync(retention, stoppingToken);
+                if (alertsRemoved > 0)
+                {
+                    logger.LogInformation("Retention removed {Count} alerts resolved more than {Period} ago", alertsRemoved, retention.Period);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -46,6 +51,21 @@ public sealed class RetentionService(EventStore events, IOptions<RetentionOption
         do
         {
             batch = await events.DeleteExpiredAsync(cutoff, retention.BatchSize, cancellationToken);
+            removed += batch;
+        }
+        while (batch == retention.BatchSize);
+        return removed;
+    }
+
+    /// <summary>Resolved alerts older than the period, with nothing left to send, go the same way, a batch at a time.</summary>
+    private async Task<long> RemoveResolvedAlertsAsync(RetentionOptions retention, CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - retention.Period;
+        long removed = 0;
+        int batch;
+        do
+        {
+            batch = await alerts.DeleteResolvedAsync(cutoff, retention.BatchSize, cancellationToken);
             removed += batch;
         }
         while (batch == retention.BatchSize);
