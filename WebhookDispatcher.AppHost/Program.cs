@@ -56,7 +56,7 @@ var api = builder.AddProject<Projects.WebhookDispatcher_Api>("api")
     .WithUrlForEndpoint("http", _ => new() { Url = "/openapi/v1.json", DisplayText = "OpenAPI" })
     .WithApiCommands();
 
-builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
+var worker = builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
     .WithReference(webhooks)
     .WaitFor(webhooks)
     .WithReference(redis)
@@ -68,6 +68,11 @@ builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
     .WithEnvironment("Dispatcher__AllowPrivateTargets", "true")
     .WithEnvironment("Dispatcher__SigningSecret", signingSecret)
     .WithReplicas(builder.Configuration.GetValue("workers", 1));
+
+// The operator's own settings reach the services: on-call channels (Alerts__Slack__WebhookUrl, ...) and engine
+// settings (Dispatcher__DefaultRateLimitPerSecond, ...), from the AppHost's environment or user secrets.
+worker.WithSettingsFrom(builder.Configuration, "Alerts", "Dispatcher");
+api.WithSettingsFrom(builder.Configuration, "Alerts", "Dispatcher");
 
 // The operator console: events, attempt timelines, dead letters and endpoint health, read through the Api alone.
 var console = builder.AddProject<Projects.WebhookDispatcher_OperatorConsole>("console")

@@ -19,6 +19,7 @@ public static class DeliveriesApi
         api.MapGet("/", ListDeliveries).WithSummary("Deliveries by status (status=dead for the dead letters), most recently changed first");
         api.MapGet("/{id}", GetDelivery).WithSummary("A delivery and its attempts");
         api.MapPost("/{id}/retry", RetryDelivery).WithSummary("Send a dead delivery again, with a fresh budget of attempts");
+        api.MapPost("/retry/count", CountMatching).WithSummary("How many dead deliveries a bulk retry with this filter would send again (nothing changes)");
         api.MapPost("/retry", RetryMatching).WithSummary("Send every dead delivery matching a filter again (merchantId, endpointId, since, until), a page at a time");
 
         return api;
@@ -62,6 +63,29 @@ public static class DeliveriesApi
     public static async Task<Results<Ok<BulkRetryResult>, ProblemHttpResult>> RetryMatching(
         HttpRequest request, DeliveryStore deliveries, WakeUpPublisher wakeUp, CancellationToken cancellationToken)
     {
+        var (filter, problem) = await ReadFilterAsync(request, cancellationToken);
+        if (filter is null)
+        {
+            return problem!;
+        }
+        var retried = await deliveries.RetryDeadMatchingAsync(filter, cancellationToken: cancellationToken);
+        if (retried > 0)
+        {
+            wakeUp.Publish((int)Math.Min(retried, int.MaxValue));
+        }
+        return TypedResults.Ok(new BulkRetryResult(retried));
+    }
+
+    /// <summary>The bulk retry's confirmation: what it would retry now, counted with the same filter.</summary>
+    public static async Task<Results<Ok<BulkRetryCount>, ProblemHttpResult>> CountMatching(
+        HttpRequest request, DeliveryStore deliveries, CancellationToken cancellationToken)
+    {
+        var (filter, problem) = await ReadFilterAsync(request, cancellationToken);
+        return filter is null ? problem! : TypedResults.Ok(new BulkRetryCount(await deliveries.CountDeadMatchingAsync(filter, cancellationToken)));
+    }
+
+    private static async Task<(BulkRetryFilter? Filter, ProblemHttpResult? Problem)> ReadFilterAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
         // No body at all is the widest filter: every dead delivery.
         JsonDocument? document = null;
         if (request.ContentLength is not 0 && (request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0 || request.HasJsonContentType()))
@@ -69,22 +93,15 @@ public static class DeliveriesApi
             (document, var problem) = await JsonBodyReader.ReadAsync(request, MaxBulkRetryBodyBytes, cancellationToken);
             if (problem is not null)
             {
-                return problem;
+                return (null, problem);
             }
         }
         using (document)
         {
             var errors = new Dictionary<string, string[]>();
-            if (BulkRetryRequestParser.Parse(document?.RootElement, errors) is not { } filter)
-            {
-                return Problems.Validation(errors);
-            }
-            var retried = await deliveries.RetryDeadMatchingAsync(filter, cancellationToken: cancellationToken);
-            if (retried > 0)
-            {
-                wakeUp.Publish((int)Math.Min(retried, int.MaxValue));
-            }
-            return TypedResults.Ok(new BulkRetryResult(retried));
+            return BulkRetryRequestParser.Parse(document?.RootElement, errors) is { } filter
+                ? (filter, null)
+                : (null, Problems.Validation(errors));
         }
     }
 

@@ -42,4 +42,7 @@ public sealed record RetryAccepted(IReadOnlyList<long> Retried);
 /// <summary>The answer to a bulk retry: how many dead deliveries went back to pending.</summary>
 public sealed record BulkRetryResult(long Retried);
 
+/// <summary>How many dead deliveries match a bulk retry's filter now.</summary>
+public sealed record BulkRetryCount(long Matching);
+
 public sealed record DeliveryPage(int Page, int Limit, IReadOnlyList<DeliveryDetails> Deliveries);

@@ -57,6 +57,11 @@ public sealed record DeliveryOutcome(
     /// <summary>The target had failures or an open circuit when claimed, so even a success must be counted in.</summary>
     public bool TargetWasFailing { get; init; }
 
+    /// <summary>Whose delivery it was and where it went (null: the default target), for the alerts it may raise.</summary>
+    public string? MerchantId { get; init; }
+
+    public string? TargetUrl { get; init; }
+
     public bool Succeeded => Attempted && Status == DeliveryStatus.Delivered;
 }
 

@@ -112,12 +112,18 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// One page of a bulk retry, in a transaction of its own: dead deliveries matching the filter that went dead
     /// before the retry began ($4), so a delivery that dies again while the retry runs is not retried twice.
     /// </summary>
-    private const string BulkRetryPageSql = """
+    private const string DeadMatchingSql = """
+        SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
+        WHERE d.status = 'dead'
+          AND ($1::text IS NULL OR e.merchant_id = $1) AND ($2::uuid IS NULL OR d.endpoint_id = $2)
+          AND ($3::timestamptz IS NULL OR d.updated_at >= $3) AND d.updated_at < $4
+        """;
+
+    private const string CountDeadMatchingSql = $"SELECT count(*) FROM ({DeadMatchingSql}) AS matching";
+
+    private const string BulkRetryPageSql = $"""
         WITH page AS (
-            SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
-            WHERE d.status = 'dead'
-              AND ($1::text IS NULL OR e.merchant_id = $1) AND ($2::uuid IS NULL OR d.endpoint_id = $2)
-              AND ($3::timestamptz IS NULL OR d.updated_at >= $3) AND d.updated_at < $4
+            {DeadMatchingSql}
             ORDER BY d.id
             LIMIT $5
             FOR UPDATE OF d SKIP LOCKED)
@@ -288,10 +294,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         while (true)
         {
             await using var command = dataSource.CreateCommand(BulkRetryPageSql);
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = filter.MerchantId, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = filter.EndpointId, NpgsqlDbType = NpgsqlDbType.Uuid });
-            command.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = filter.Since?.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(until, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            AddFilter(command, filter, DateTime.SpecifyKind(until, DateTimeKind.Utc));
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
             var page = await command.ExecuteNonQueryAsync(cancellationToken);
             retried += page;
@@ -300,6 +303,22 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                 return retried;
             }
         }
+    }
+
+    /// <summary>How many dead deliveries <see cref="RetryDeadMatchingAsync"/> would retry now.</summary>
+    public async Task<long> CountDeadMatchingAsync(BulkRetryFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(CountDeadMatchingSql);
+        AddFilter(command, filter, DateTime.SpecifyKind(filter.Until?.UtcDateTime ?? DateTime.MaxValue, DateTimeKind.Utc));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static void AddFilter(NpgsqlCommand command, BulkRetryFilter filter, DateTime until)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = filter.MerchantId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = filter.EndpointId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = filter.Since?.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = until, NpgsqlDbType = NpgsqlDbType.TimestampTz });
     }
 
     /// <summary>Makes a re-enabled endpoint's held deliveries due now, a page at a time.</summary>

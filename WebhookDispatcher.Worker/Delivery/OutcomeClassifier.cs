@@ -46,5 +46,7 @@ public sealed class OutcomeClassifier(RetryPolicy policy)
         {
             TargetKey = delivery.TargetKey,
             TargetWasFailing = delivery.ConsecutiveFailures > 0 || delivery.CircuitOpenFor is not null,
+            MerchantId = delivery.MerchantId,
+            TargetUrl = delivery.TargetUrl,
         };
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Alerts;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Core.Telemetry;
 
@@ -8,13 +9,17 @@ namespace WebhookDispatcher.Worker.Delivery;
 /// <summary>
 /// Counts each written outcome batch into its targets' shared streak and circuit, and acts on what changed: a
 /// circuit that opened, an endpoint failing for longer than <c>Dispatcher:DisableAfter</c> (disabled, its deliveries
-/// held). A batch of successes to healthy targets costs nothing here: only a failure, or a success to a target that
-/// was failing, is written.
+/// held), and the alerts these raise: failures in a row, a circuit opening, an auto-disable, a delivery going dead;
+/// and their resolve once the target delivers again. A batch of successes to healthy targets costs nothing here: only
+/// a failure, or a success to a target that was failing, is written. Alerts are stored here and sent by the
+/// <c>AlertDispatcher</c>, so they never hold up the outcomes that raised them.
 /// </summary>
 public sealed class TargetHealthRecorder(
     TargetStateStore states,
     EndpointStore endpoints,
+    AlertStore alerts,
     IOptions<DispatcherOptions> options,
+    IOptions<AlertOptions> alertOptions,
     ILogger<TargetHealthRecorder> logger)
 {
     public async Task RecordAsync(IReadOnlyList<DeliveryOutcome> batch, CancellationToken cancellationToken)
@@ -25,9 +30,30 @@ public sealed class TargetHealthRecorder(
             return;
         }
         var settings = options.Value;
+        var alerting = alertOptions.Value;
         var changes = await states.RecordResultsAsync(results, settings.CircuitBreakAfter, settings.CircuitCooldown, settings.DisableAfter, cancellationToken);
+        var targets = Targets(batch);
+        var triggers = new List<AlertTrigger>();
+        var recovered = new List<string>();
         foreach (var change in changes)
         {
+            var (merchant, url) = targets.GetValueOrDefault(change.TargetKey);
+            url ??= change.TargetKey.StartsWith("url:", StringComparison.Ordinal) ? change.TargetKey[4..] : "(the endpoint)";
+            if (change.ConsecutiveFailures == 0)
+            {
+                recovered.Add(change.TargetKey);
+            }
+            if (change.ConsecutiveFailures >= alerting.ConsecutiveFailures)
+            {
+                triggers.Add(new AlertTrigger(change.TargetKey, change.EndpointId, merchant, url, AlertKind.ConsecutiveFailures,
+                    $"{url} failed {change.ConsecutiveFailures} attempts in a row", change.LastError));
+            }
+            if (change.CircuitOpened)
+            {
+                triggers.Add(new AlertTrigger(change.TargetKey, change.EndpointId, merchant, url, AlertKind.CircuitOpen,
+                    $"{url}: circuit open, deliveries paused until {change.CircuitOpenUntil:u}", change.LastError));
+            }
+
             if (change.CircuitOpened)
             {
                 DispatcherTelemetry.CircuitOpened.Add(1, new KeyValuePair<string, object?>("endpoint", change.TargetKey));
@@ -45,9 +71,45 @@ public sealed class TargetHealthRecorder(
                 {
                     logger.LogError("Endpoint {Endpoint} disabled: every attempt failed since {Since:O}; its deliveries are held until it is enabled again",
                         endpointId, change.FailingSince);
+                    triggers.Add(new AlertTrigger(change.TargetKey, endpointId, merchant, url, AlertKind.AutoDisabled,
+                        $"{url} disabled: every attempt failed since {change.FailingSince:u}; its deliveries are held", change.LastError));
                 }
             }
         }
+        foreach (var dead in batch.Where(o => o.Attempted && o.Status == DeliveryStatus.Dead && o.TargetKey is not null).GroupBy(o => o.TargetKey!))
+        {
+            var last = dead.Last();
+            var url = last.TargetUrl ?? dead.Key[(dead.Key.StartsWith("url:", StringComparison.Ordinal) ? 4 : 0)..];
+            triggers.Add(new AlertTrigger(dead.Key, Guid.TryParse(dead.Key, out var id) ? id : null, last.MerchantId, url, AlertKind.Dead,
+                dead.Count() == 1 ? $"a delivery to {url} is dead" : $"{dead.Count()} deliveries to {url} are dead", last.Error));
+        }
+
+        if (triggers.Count > 0)
+        {
+            var raised = await alerts.RaiseAsync(triggers, alerting.Cooldown, alerting.EnabledChannels(), cancellationToken);
+            if (raised > 0)
+            {
+                logger.LogWarning("Raised {Count} alerts: {Summaries}", raised, string.Join("; ", triggers.Select(t => t.Summary).Distinct()));
+            }
+        }
+        if (recovered.Count > 0 && await alerts.ResolveAsync(recovered, cancellationToken) is > 0 and var resolved)
+        {
+            logger.LogInformation("Resolved {Count} alerts: {Targets} deliver again", resolved, string.Join(", ", recovered));
+        }
+    }
+
+    /// <summary>Each target's merchant and URL, as the batch's outcomes name them.</summary>
+    private static Dictionary<string, (string? MerchantId, string? Url)> Targets(IReadOnlyList<DeliveryOutcome> batch)
+    {
+        var targets = new Dictionary<string, (string?, string?)>();
+        foreach (var outcome in batch)
+        {
+            if (outcome.TargetKey is { } key && outcome.MerchantId is not null)
+            {
+                targets[key] = (outcome.MerchantId, outcome.TargetUrl);
+            }
+        }
+        return targets;
     }
 
     /// <summary>Per target, in the batch's order: did anything succeed, and how many failures came after the last success.</summary>
