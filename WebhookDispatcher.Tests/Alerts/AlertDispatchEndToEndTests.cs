@@ -77,6 +77,55 @@ public sealed class AlertDispatchEndToEndTests(AlertsAppFixture app) : IClassFix
     }
 
     [Fact]
+    public async Task AMerchantWhoseServerFailsEverything_GetsOneSlackMessageAndOnePagerDutyTrigger_AndAResolveOnceItRecovers()
+    {
+        const string Merchant = "merchant_paging";
+        // Real triggers, raised by the Workers' outcome path: ten failures in a row, then deliveries going dead.
+        using var registered = await app.Api.PostAsJsonAsync($"/merchants/{Merchant}/endpoints", new { url = new Uri(app.ReceiverUrl, "/respond/500") });
+        registered.EnsureSuccessStatusCode();
+        using var endpoint = JsonDocument.Parse(await registered.Content.ReadAsStringAsync());
+        var endpointId = endpoint.RootElement.GetProperty("id").GetGuid();
+        using (var trust = await app.Receiver.PostAsJsonAsync("/secrets", new { secret = endpoint.RootElement.GetProperty("secret").GetString() }))
+        {
+            trust.EnsureSuccessStatusCode(); // so the receiver, once fixed, accepts this endpoint's signatures
+        }
+        var dedupKey = $"webhook-dispatcher:{AlertTrigger.ForEndpoint(endpointId)}";
+        var events = Enumerable.Range(0, 20).Select(i => new { merchantId = Merchant, type = "payment.succeeded", data = new { i } });
+        using (var batch = await app.Api.PostAsJsonAsync("/events/batch", new { events }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, batch.StatusCode);
+        }
+        await EngineAppFixture.EventuallyAsync(async () => await app.QueryScalarAsync<long>(
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = $1 AND status = 'dead'", endpointId) == 20,
+            "all 20 deliveries are dead", TimeSpan.FromMinutes(2));
+        await EngineAppFixture.EventuallyAsync(() => Task.FromResult(PagerDutyEvents(dedupKey).Any()), "PagerDuty is paged", Patience);
+        var kinds = (await ListedAsync(AlertTrigger.ForEndpoint(endpointId), "firing")).GetProperty("kinds").EnumerateArray().Select(k => k.GetString()).ToList();
+        Assert.Contains(AlertKind.ConsecutiveFailures, kinds);
+        Assert.Contains(AlertKind.Dead, kinds);
+
+        // The merchant fixes their server; on-call retries the dead ones, and the first success resolves the incident.
+        using (var fix = await app.Api.PatchAsJsonAsync($"/merchants/{Merchant}/endpoints/{endpointId}", new { url = new Uri(app.ReceiverUrl, $"/webhook/{Merchant}") }))
+        {
+            fix.EnsureSuccessStatusCode();
+        }
+        using (var retry = await app.Api.PostAsJsonAsync("/deliveries/retry", new { endpointId }))
+        {
+            retry.EnsureSuccessStatusCode();
+        }
+        await EngineAppFixture.EventuallyAsync(() => Task.FromResult(PagerDutyEvents(dedupKey).Count() == 2), "PagerDuty hears it resolved", Patience);
+        var pages = PagerDutyEvents(dedupKey).Select(e => e.GetProperty("event_action").GetString()).ToList();
+        Assert.Equal(["trigger", "resolve"], pages);
+        var slack = app.Slack.Accepted.Where(m => m.GetRawText().Contains(endpointId.ToString(), StringComparison.Ordinal)
+            || m.GetProperty("text").GetString()!.Contains(Merchant, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, slack.Count);
+        Assert.StartsWith(":rotating_light:", slack[0].GetProperty("text").GetString());
+        Assert.StartsWith(":white_check_mark:", slack[1].GetProperty("text").GetString());
+        await EngineAppFixture.EventuallyAsync(async () => await app.QueryScalarAsync<long>(
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = $1 AND status = 'delivered'", endpointId) == 20,
+            "all 20 are delivered after the retry", TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
     public async Task ASlackOutage_DelaysItsMessages_InOrder_AndLosesNone_WhilePagerDutyIsToldAtOnce()
     {
         var url = $"https://shared-{Guid.NewGuid():N}.example/webhook";
