@@ -26,7 +26,8 @@ public class ProtectionAppFixture : EngineAppFixture
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Alone, not beside other collections: what the receiver sees per second is what these tests judge.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProtectionAppCollection : ICollectionFixture<ProtectionAppFixture>
 {
     public const string Name = "Merchant protection";
