@@ -38,6 +38,34 @@ public sealed class ApiClient(HttpClient http)
     public Task<ApiResult<RetryAccepted>> RetryAsync(long deliveryId, CancellationToken cancellationToken = default) =>
         SendAsync<RetryAccepted>(() => http.PostAsync($"deliveries/{deliveryId}/retry", content: null, cancellationToken), cancellationToken);
 
+    /// <summary>PATCH the endpoint's rate limit alone: 1 to 100,000 requests a second, or null for none.</summary>
+    public Task<ApiResult<MerchantEndpoint>> SetRateLimitAsync(string merchantId, Guid endpointId, int? rateLimitPerSecond,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<MerchantEndpoint>(() => http.PatchAsJsonAsync(EndpointPath(merchantId, endpointId), new RateLimitChange(rateLimitPerSecond), Json,
+            cancellationToken), cancellationToken);
+
+    /// <summary>Stop delivering to an endpoint; its deliveries are held, not lost.</summary>
+    public Task<ApiResult<MerchantEndpoint>> DisableEndpointAsync(string merchantId, Guid endpointId, CancellationToken cancellationToken = default) =>
+        SendAsync<MerchantEndpoint>(() => http.PostAsync($"{EndpointPath(merchantId, endpointId)}/disable", content: null, cancellationToken),
+            cancellationToken);
+
+    /// <summary>Deliver to an endpoint again: its held deliveries become due now and its circuit starts closed.</summary>
+    public Task<ApiResult<MerchantEndpoint>> EnableEndpointAsync(string merchantId, Guid endpointId, CancellationToken cancellationToken = default) =>
+        SendAsync<MerchantEndpoint>(() => http.PostAsync($"{EndpointPath(merchantId, endpointId)}/enable", content: null, cancellationToken),
+            cancellationToken);
+
+    /// <summary>POST /deliveries/retry/count: how many dead deliveries the filter matches now. Changes nothing.</summary>
+    public Task<ApiResult<BulkRetryCount>> CountRetryableAsync(BulkRetryFilter filter, CancellationToken cancellationToken = default) =>
+        SendAsync<BulkRetryCount>(() => http.PostAsJsonAsync("deliveries/retry/count", filter, Json, cancellationToken), cancellationToken);
+
+    /// <summary>POST /deliveries/retry: every dead delivery the filter matches gets a fresh budget of attempts.</summary>
+    public Task<ApiResult<BulkRetryResult>> RetryMatchingAsync(BulkRetryFilter filter, CancellationToken cancellationToken = default) =>
+        SendAsync<BulkRetryResult>(() => http.PostAsJsonAsync("deliveries/retry", filter, Json, cancellationToken), cancellationToken);
+
+    /// <summary>GET /alerts, newest first: every alert, or only the firing or the resolved ones.</summary>
+    public Task<ApiResult<AlertList>> ListAlertsAsync(string? state, int limit, CancellationToken cancellationToken = default) =>
+        GetAsync<AlertList>(state is null ? $"alerts?limit={limit}" : $"alerts?state={Uri.EscapeDataString(state)}&limit={limit}", cancellationToken);
+
     /// <summary>
     /// Can the console read the Api at all, key included: one event, the cheapest keyed route (an index scan).
     /// Null when it can; otherwise what the pages would say.
@@ -47,6 +75,9 @@ public sealed class ApiClient(HttpClient http)
         var result = await ListEventsAsync(null, 1, cancellationToken);
         return result.Error;
     }
+
+    private static string EndpointPath(string merchantId, Guid endpointId) =>
+        $"merchants/{Uri.EscapeDataString(merchantId)}/endpoints/{endpointId}";
 
     private Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken) =>
         SendAsync<T>(() => http.GetAsync(path, cancellationToken), cancellationToken);
@@ -86,31 +117,53 @@ public sealed class ApiClient(HttpClient http)
                 return new ApiResult<T>(default, $"The Api's answer could not be read: {ex.Message}");
             }
         }
-        var problem = await ProblemTextAsync(response, cancellationToken);
+        var (problem, fieldErrors) = await ReadProblemAsync(response, cancellationToken);
         var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
             ? " The Api wants an API key: set Console__ApiKey to one of its Api__Keys."
             : "";
-        return new ApiResult<T>(default, $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}{problem.TrimEnd('.')}.{hint}");
+        return new ApiResult<T>(default, $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}{problem.TrimEnd('.')}.{hint}", fieldErrors);
     }
 
-    /// <summary>The detail (or title) of an application/problem+json answer, which names what was wrong.</summary>
-    private static async Task<string> ProblemTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// The detail (or title) of an application/problem+json answer, which names what was wrong, and its
+    /// <c>errors</c> by field when it is a validation problem.
+    /// </summary>
+    private static async Task<(string Text, IReadOnlyDictionary<string, string[]>? FieldErrors)> ReadProblemAsync(
+        HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object
-                && (root.TryGetProperty("detail", out var detail) || root.TryGetProperty("title", out detail))
-                && detail.ValueKind == JsonValueKind.String)
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                return $": {detail.GetString()}";
+                return ("", null);
             }
+            var text = (root.TryGetProperty("detail", out var detail) || root.TryGetProperty("title", out detail)) && detail.ValueKind == JsonValueKind.String
+                ? $": {detail.GetString()}"
+                : "";
+            return (text, FieldErrorsOf(root));
         }
         catch (JsonException)
         {
             // Not a problem document: the status code says enough.
+            return ("", null);
         }
-        return "";
+    }
+
+    private static Dictionary<string, string[]>? FieldErrorsOf(JsonElement problem)
+    {
+        if (!problem.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var byField = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var field in errors.EnumerateObject())
+        {
+            byField[field.Name] = field.Value.ValueKind == JsonValueKind.Array
+                ? [.. field.Value.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)]
+                : field.Value.ValueKind == JsonValueKind.String ? [field.Value.GetString()!] : [];
+        }
+        return byField;
     }
 }

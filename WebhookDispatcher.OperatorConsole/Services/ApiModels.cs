@@ -45,16 +45,4 @@ public sealed record DeliveryDetails(
 
 public sealed record DeliveryAttempt(int AttemptNumber, DateTimeOffset StartedAt, double DurationMs, int? StatusCode, string? Error, string? WorkerId);
 
-/// <summary>How a merchant's endpoint has fared lately (GET /endpoints/health).</summary>
-public sealed record EndpointHealth(
-    Guid EndpointId,
-    string MerchantId,
-    string Url,
-    bool Enabled,
-    long Pending,
-    long Delivered,
-    long Dead,
-    DateTimeOffset? LastAttemptAt,
-    int? LastStatusCode);
-
 public sealed record RetryAccepted(IReadOnlyList<long> Retried);

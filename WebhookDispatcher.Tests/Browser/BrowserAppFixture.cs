@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
@@ -87,6 +88,33 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             using var answer = await Api.GetFromJsonAsync<JsonDocument>($"/status/{id}");
             return answer!.RootElement.GetProperty("status").GetString() == status;
         }, $"event {id} is {status}", ChromiumFixture.Patience);
+
+    /// <summary>
+    /// Registers an endpoint for <paramref name="merchant"/> at <paramref name="url"/> (the MockReceiver's /respond/500
+    /// to fail every attempt, /webhook/{merchant} to accept), and has the MockReceiver trust its secret.
+    /// </summary>
+    public async Task<Guid> RegisterTrustedEndpointAsync(string merchant, Uri url)
+    {
+        using var response = await Api.PostAsJsonAsync($"/merchants/{merchant}/endpoints", new { url });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var endpoint = await response.Content.ReadFromJsonAsync<JsonDocument>();
+        using (var trust = await Receiver.PostAsJsonAsync("/secrets", new { secret = endpoint!.RootElement.GetProperty("secret").GetString() }))
+        {
+            trust.EnsureSuccessStatusCode();
+        }
+        return endpoint.RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>The merchant fixes their endpoint: it now points at the MockReceiver's accepting /webhook/{merchant}.</summary>
+    public async Task FixEndpointAsync(string merchant, Guid endpointId)
+    {
+        using var fix = await Api.PatchAsJsonAsync($"/merchants/{merchant}/endpoints/{endpointId}", new { url = new Uri(ReceiverUrl, $"webhook/{merchant}") });
+        fix.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>GET /merchants/{merchant}/endpoints/{id}: the endpoint as the Api has it now.</summary>
+    public async Task<JsonDocument> GetEndpointAsync(string merchant, Guid endpointId) =>
+        (await Api.GetFromJsonAsync<JsonDocument>($"/merchants/{merchant}/endpoints/{endpointId}"))!;
 
     /// <summary>GET /events/{id}: the event with its deliveries and attempts.</summary>
     public async Task<JsonDocument> GetEventAsync(Guid id) => (await Api.GetFromJsonAsync<JsonDocument>($"/events/{id}"))!;

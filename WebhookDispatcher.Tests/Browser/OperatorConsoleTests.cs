@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using static Microsoft.Playwright.Assertions;
 
 namespace WebhookDispatcher.Tests.Browser;
@@ -40,11 +37,7 @@ public sealed class OperatorConsoleTests(ChromiumFixture chromium, BrowserAppFix
     public async Task ADeadDelivery_RetriedFromTheDeliveriesPage_EndsDelivered()
     {
         const string merchant = "merchant_console_retry";
-        var (endpointId, secret) = await RegisterEndpointAsync(merchant, new Uri(app.ReceiverUrl, "respond/500"));
-        using (var trust = await app.Receiver.PostAsJsonAsync("/secrets", new { secret }))
-        {
-            trust.EnsureSuccessStatusCode();
-        }
+        var endpointId = await app.RegisterTrustedEndpointAsync(merchant, new Uri(app.ReceiverUrl, "respond/500"));
         var id = await app.PostEventAsync(new { merchantId = merchant, amount = 4999, currency = "INR", transactionId = "txn_retry" });
         await app.WaitForStatusAsync(id, "dead");
         long deliveryId;
@@ -54,10 +47,7 @@ public sealed class OperatorConsoleTests(ChromiumFixture chromium, BrowserAppFix
         }
 
         // The merchant fixes their endpoint; on-call retries from the console.
-        using (var fix = await app.Api.PatchAsJsonAsync($"/merchants/{merchant}/endpoints/{endpointId}", new { url = new Uri(app.ReceiverUrl, $"webhook/{merchant}") }))
-        {
-            fix.EnsureSuccessStatusCode();
-        }
+        await app.FixEndpointAsync(merchant, endpointId);
         await using var session = await BrowserSession.OpenAsync(chromium);
         var page = session.Page;
         await session.GotoAsync(new Uri(app.ConsoleUrl, "/deliveries"));
@@ -81,13 +71,5 @@ public sealed class OperatorConsoleTests(ChromiumFixture chromium, BrowserAppFix
         await Expect(attempts.Nth(2)).ToHaveAttributeAsync("data-status-code", "200");
         await session.ShotAsync("delivered");
         await app.WaitForStatusAsync(id, "delivered");
-    }
-
-    private async Task<(Guid Id, string Secret)> RegisterEndpointAsync(string merchant, Uri url)
-    {
-        using var response = await app.Api.PostAsJsonAsync($"/merchants/{merchant}/endpoints", new { url });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        using var endpoint = await response.Content.ReadFromJsonAsync<JsonDocument>();
-        return (endpoint!.RootElement.GetProperty("id").GetGuid(), endpoint.RootElement.GetProperty("secret").GetString()!);
     }
 }
