@@ -31,6 +31,9 @@ public sealed record ClaimedDelivery(
 
     /// <summary>The target's failures in a row when this delivery was claimed.</summary>
     public int ConsecutiveFailures { get; init; }
+
+    /// <summary>The target's streak was reset by hand; its next success must still be counted (and resolve its alert).</summary>
+    public bool TargetAwaitingSuccess { get; init; }
 }
 
 /// <summary>

@@ -60,7 +60,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                ep.secret, CASE WHEN ep.previous_secret_expires_at > now() THEN ep.previous_secret END,
                COALESCE(ep.enabled, true), {TargetKeySql}, ep.rate_limit_per_second,
                extract(epoch FROM ts.circuit_open_until - now())::float8, extract(epoch FROM ts.probe_until - now())::float8,
-               COALESCE(ts.consecutive_failures, 0)
+               COALESCE(ts.consecutive_failures, 0), COALESCE(ts.awaiting_success, false)
         FROM claimed c
         JOIN events e ON e.id = c.event_id
         LEFT JOIN merchant_endpoints ep ON ep.id = c.endpoint_id
@@ -210,6 +210,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                 CircuitOpenFor = reader.IsDBNull(16) ? null : TimeSpan.FromSeconds(reader.GetDouble(16)),
                 ProbeOutFor = reader.IsDBNull(17) ? null : TimeSpan.FromSeconds(reader.GetDouble(17)),
                 ConsecutiveFailures = reader.GetInt32(18),
+                TargetAwaitingSuccess = reader.GetBoolean(19),
             });
         }
         return claimed;

@@ -87,19 +87,24 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
             circuit_open_until = CASE WHEN o.failures = 0 THEN NULL WHEN o.opens THEN now() + $7 ELSE o.open_until END,
             circuit_opened_at = CASE WHEN o.failures = 0 THEN NULL WHEN o.opens THEN now() ELSE s.circuit_opened_at END,
             probe_until = NULL,
+            awaiting_success = false,
             updated_at = now()
         FROM opening o
         WHERE s.target_key = o.target_key
-          AND NOT (o.failures = 0 AND s.consecutive_failures = 0 AND s.circuit_open_until IS NULL AND s.probe_until IS NULL)
+          AND NOT (o.failures = 0 AND s.consecutive_failures = 0 AND s.circuit_open_until IS NULL AND s.probe_until IS NULL
+                   AND NOT s.awaiting_success)
         RETURNING s.target_key, s.endpoint_id, s.consecutive_failures, s.failing_since, s.circuit_open_until, o.opens,
                   s.consecutive_failures > 0 AND s.failing_since <= now() - $8, s.last_error
         """;
 
-    /// <summary>A fresh start for an endpoint that is enabled again: no streak, circuit closed.</summary>
+    /// <summary>
+    /// A fresh start for an endpoint that is enabled again: no streak, circuit closed; its next success is still
+    /// counted (<c>awaiting_success</c>) so that it resolves what its failures raised.
+    /// </summary>
     private const string ResetSql = """
         UPDATE target_states
         SET consecutive_failures = 0, failing_since = NULL, last_error = NULL, circuit_open_until = NULL,
-            circuit_opened_at = NULL, probe_until = NULL, updated_at = now()
+            circuit_opened_at = NULL, probe_until = NULL, awaiting_success = true, updated_at = now()
         WHERE endpoint_id = $1
         """;
 

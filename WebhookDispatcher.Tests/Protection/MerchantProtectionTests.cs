@@ -108,6 +108,19 @@ public sealed class MerchantProtectionTests(ProtectionAppFixture app)
         var health = await HealthAsync(endpointId);
         Assert.Equal(0L, health.GetProperty("held").GetInt64());
         Assert.Equal("closed", health.GetProperty("circuit").GetProperty("state").GetString());
+
+        // The incident its failures raised (stored even with no channel set up) is resolved by the first delivery.
+        await EngineAppFixture.EventuallyAsync(async () => (await AlertAsync(endpointId)).GetProperty("state").GetString() == "resolved",
+            "its alert is resolved", Patience);
+        var kinds = (await AlertAsync(endpointId)).GetProperty("kinds").EnumerateArray().Select(k => k.GetString()).ToList();
+        Assert.Contains("auto_disabled", kinds);
+        Assert.Contains("circuit_open", kinds);
+    }
+
+    private async Task<JsonElement> AlertAsync(Guid endpointId)
+    {
+        using var alerts = await app.Api.GetFromJsonAsync<JsonDocument>("/alerts?limit=500");
+        return alerts!.RootElement.GetProperty("alerts").EnumerateArray().First(a => a.GetProperty("targetKey").GetString() == endpointId.ToString()).Clone();
     }
 
     [Theory]

@@ -45,7 +45,7 @@ public sealed class OutcomeClassifier(RetryPolicy policy)
         new(delivery.Id, delivery.AttemptCount, status, delay, Attempted: true, result.StatusCode, result.Error, result.StartedAt, result.DurationMs)
         {
             TargetKey = delivery.TargetKey,
-            TargetWasFailing = delivery.ConsecutiveFailures > 0 || delivery.CircuitOpenFor is not null,
+            TargetWasFailing = delivery.ConsecutiveFailures > 0 || delivery.CircuitOpenFor is not null || delivery.TargetAwaitingSuccess,
             MerchantId = delivery.MerchantId,
             TargetUrl = delivery.TargetUrl,
         };

@@ -23,6 +23,9 @@ CREATE TABLE target_states (
     circuit_opened_at    timestamptz,
     -- While a half-open probe is out, no other Worker sends one.
     probe_until          timestamptz,
+    -- Its streak was reset by hand (the endpoint enabled again): the next success is still counted, so the alert
+    -- raised while it failed is resolved by a delivery, not by the click.
+    awaiting_success     boolean     NOT NULL DEFAULT false,
     updated_at           timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX target_states_endpoint ON target_states (endpoint_id) WHERE endpoint_id IS NOT NULL;
