@@ -1,6 +1,6 @@
 namespace WebhookDispatcher.Bench;
 
-/// <summary>How much of each scenario a run does: the full run (under 15 minutes), --quick (under 2), or the smoke test's tiny one.</summary>
+/// <summary>How much of each scenario a run does: the full run (its history scenario loads 10,000,000 delivered rows, which alone takes tens of minutes here), --quick (a few minutes), or the smoke test's tiny one.</summary>
 public sealed record BenchPlan(
     string Mode,
     TimeSpan CeilingDuration,

@@ -10,7 +10,7 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
           dotnet run -c Release --project WebhookDispatcher.Bench -- [--quick] [--json PATH] [--append]
           dotnet run -c Release --project WebhookDispatcher.Bench -- soak [--quick] [--seed N] [--json PATH] [--append]
 
-          --quick   the short run: the bench in under 2 minutes, the soak with 5,000 events
+          --quick   the short run: the bench in a few minutes (history of 500,000 rows), the soak with 5,000 events
           --tiny    a load too small to measure anything, for the smoke tests
           --json    write the report as JSON to PATH
           --append  add a dated row to BENCHMARKS.md (the soak: RELIABILITY.md)
