@@ -96,16 +96,24 @@ public static class RetentionScenario
         }
         await meter.StopAsync(cancellationToken);
         var cost = await meter.CostAsync(accepted.Count, cancellationToken);
-        // Thirds of the time the cycles ran over (a cycle can take longer than its second on a busy machine).
-        var end = samples.Count == 0 ? 0 : samples[^1].At;
-        List<long> Third(int n) => [.. samples.Where(s => s.At >= n * end / 3 && (n == 2 || s.At < (n + 1) * end / 3)).Select(s => s.Bytes)];
-        var middleThird = Third(1);
-        var lastThird = Third(2);
-        var middle = middleThird.DefaultIfEmpty(0).Max();
-        var last = lastThird.DefaultIfEmpty(0).Max();
+        var (middle, last, bounded) = Thirds(samples);
         return new RetentionRun(rate, Math.Round(duration.TotalSeconds, 1), Period.TotalSeconds, offered, accepted.Count, context.Receiver.Received,
             cycles, removed, middle, last, samples.Count == 0 ? 0 : samples.Max(s => s.Bytes),
-            Bounded: middleThird.Count >= 2 && lastThird.Count >= 2 && last <= middle * 1.1,
+            Bounded: bounded,
             KeptUp: context.Receiver.Received >= accepted.Count, cost);
+    }
+
+    /// <summary>
+    /// The largest size in the middle and in the last third of the time the cycles ran over (a cycle can take longer
+    /// than its second on a busy machine); bounded when each third has samples and the last is at most 10% above the middle.
+    /// </summary>
+    internal static (long Middle, long Last, bool Bounded) Thirds(IReadOnlyList<(double At, long Bytes)> samples)
+    {
+        var end = samples.Count == 0 ? 0 : samples[^1].At;
+        var middle = samples.Where(s => s.At >= end / 3 && s.At < 2 * end / 3).Select(s => s.Bytes).ToList();
+        var last = samples.Where(s => s.At >= 2 * end / 3).Select(s => s.Bytes).ToList();
+        var middleMax = middle.DefaultIfEmpty(0).Max();
+        var lastMax = last.DefaultIfEmpty(0).Max();
+        return (middleMax, lastMax, middle.Count >= 2 && last.Count >= 2 && lastMax <= middleMax * 1.1);
     }
 }
