@@ -10,13 +10,15 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
           dotnet run -c Release --project WebhookDispatcher.Bench -- [--quick] [--json PATH] [--append]
           dotnet run -c Release --project WebhookDispatcher.Bench -- soak [--quick] [--seed N] [--json PATH] [--append]
 
-          --quick   the short run: the bench in under 2 minutes, the soak with 5,000 events
+          --quick   the short run: the bench in a few minutes (history of 500,000 rows), the soak with 5,000 events
           --tiny    a load too small to measure anything, for the smoke tests
           --json    write the report as JSON to PATH
           --append  add a dated row to BENCHMARKS.md (the soak: RELIABILITY.md)
           --seed    the soak's fault schedule and chaos dice (default: 1)
-          --only    run some scenarios only, comma-separated: ceilings, ingest, drain, e2e (for measuring one change)
-          --deliveries N, --workers 1,2,4, --rates 500,1000   override the plan's drain size, scale-out and offered rates
+          --only    run some scenarios only, comma-separated: ceilings, ingest, drain, history, retention, e2e
+                    (for measuring one change; history needs drain, which it is compared with)
+          --deliveries N, --workers 1,2,4, --rates 500,1000, --history N   override the plan's drain size, scale-out,
+                    offered rates and the history scenario's delivered rows
         """;
 
     public static string RepositoryRoot => typeof(CommandLine).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -29,6 +31,7 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
         var seed = 1;
         string[]? only = null;
         int? deliveries = null;
+        long? history = null;
         int[]? workers = null, rates = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -56,6 +59,10 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
                     deliveries = d;
                     i++;
                     break;
+                case "--history" when i + 1 < args.Length && long.TryParse(args[i + 1], out var h):
+                    history = h;
+                    i++;
+                    break;
                 case "--workers" when i + 1 < args.Length:
                     workers = [.. args[++i].Split(',').Select(int.Parse)];
                     break;
@@ -75,6 +82,7 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
         {
             Only = only ?? bench.Only,
             DrainDeliveries = deliveries ?? bench.DrainDeliveries,
+            HistoryDeliveries = history ?? bench.HistoryDeliveries,
             ScaleOutWorkers = workers ?? bench.ScaleOutWorkers,
             EndToEndRates = rates ?? bench.EndToEndRates,
         };

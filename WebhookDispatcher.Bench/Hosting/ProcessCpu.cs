@@ -47,6 +47,24 @@ internal static class ProcessCpu
         return snapshot;
     }
 
+    /// <summary>CPU seconds used by each role between two snapshots (a process born in between counts from zero).</summary>
+    public static Dictionary<string, double> CpuSeconds(Dictionary<string, Dictionary<int, double>> before,
+        Dictionary<string, Dictionary<int, double>> after)
+    {
+        var seconds = new Dictionary<string, double>();
+        foreach (var (role, perPid) in after)
+        {
+            var used = 0.0;
+            foreach (var (pid, total) in perPid)
+            {
+                var start = before.TryGetValue(role, out var b) && b.TryGetValue(pid, out var s) ? s : 0;
+                used += Math.Max(0, total - start);
+            }
+            seconds[role] = used;
+        }
+        return seconds;
+    }
+
     /// <summary>Cores used by each role between two snapshots (a process born in between counts from zero).</summary>
     public static Dictionary<string, double> CoresUsed(Dictionary<string, Dictionary<int, double>> before,
         Dictionary<string, Dictionary<int, double>> after, TimeSpan elapsed)

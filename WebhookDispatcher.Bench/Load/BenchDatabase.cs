@@ -22,9 +22,8 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
     public NpgsqlDataSource DataSource => _dataSource;
 
     /// <summary>
-    /// Empties the tables between scenarios, so each starts from the same place. No ANALYZE here: statistics of
-    /// empty tables would make the planner sort every due row to claim a few (a production queue is never analyzed
-    /// empty; its delivered rows stay).
+    /// Empties the tables between scenarios, so each starts from the same place. Whatever statistics the planner is
+    /// left with, the claim's plan does not depend on them (DeliveryStore.ClaimPlanSettingsSql).
     /// </summary>
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
@@ -43,7 +42,7 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
     public async Task<(double P50Ms, double P99Ms)> AttemptDurationsAsync(CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand(
-            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) FROM delivery_attempts");
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) FROM delivery_attempts WHERE worker_id <> 'history' AND worker_id NOT LIKE 'bench-%'");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return reader.IsDBNull(0) ? (0, 0) : (Math.Round(reader.GetDouble(0), 2), Math.Round(reader.GetDouble(1), 2));
@@ -55,6 +54,24 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
     /// </summary>
     public Task<long> TransactionsAsync(CancellationToken cancellationToken = default) =>
         Scalar("SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database WHERE datname = current_database()", cancellationToken);
+
+    /// <summary>Where PostgreSQL's WAL is, in bytes from its start: the difference is what a scenario wrote.</summary>
+    public Task<long> WalBytesAsync(CancellationToken cancellationToken = default) =>
+        Scalar("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint", cancellationToken);
+
+    /// <summary>The database's backends waiting right now on a heavyweight lock (a row, a tuple, a transaction) and on a lightweight one (buffers, WAL).</summary>
+    public async Task<(long Lock, long LWLock)> WaitingBackendsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FILTER (WHERE wait_event_type = 'LWLock') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>Bytes on disk of a table with its indexes and TOAST.</summary>
+    public Task<long> TotalSizeAsync(string table, CancellationToken cancellationToken = default) =>
+        Scalar($"SELECT pg_total_relation_size('{table}')", cancellationToken);
 
     /// <summary>How many of these event ids are stored.</summary>
     public async Task<long> CountStoredAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
@@ -81,13 +98,32 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
             }
             await store.IngestAsync(events, cancellationToken: ct);
         });
-        // What autovacuum would have done by the time a backlog this size had built up.
-        await Execute("ANALYZE deliveries, events", cancellationToken);
     }
+
+    /// <summary>
+    /// History: events <paramref name="from"/> to <paramref name="to"/> (ids from the number, below every v7 id the
+    /// engine makes), each delivered a day ago on its first attempt, with that attempt. Retention (30 days) keeps them.
+    /// </summary>
+    public Task LoadHistoryAsync(long from, long to, CancellationToken cancellationToken = default) => Execute($"""
+        INSERT INTO events (id, merchant_id, type, payload, traceparent, created_at)
+        SELECT lpad(to_hex(g), 32, '0')::uuid, 'merchant_' || (g % 50), 'payment.succeeded',
+               json_build_object('merchantId', 'merchant_' || (g % 50), 'amount', 1000 + g % 9000, 'currency', 'INR', 'transactionId', 'txn_' || g),
+               '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', now() - interval '1 day'
+        FROM generate_series({from}::bigint, {to}::bigint) g;
+        INSERT INTO deliveries (event_id, status, attempt_count, next_attempt_at, last_status_code, created_at, updated_at, delivered_at)
+        SELECT lpad(to_hex(g), 32, '0')::uuid, 'delivered', 1, now() - interval '1 day', 200, now() - interval '1 day', now() - interval '1 day', now() - interval '1 day'
+        FROM generate_series({from}::bigint, {to}::bigint) g;
+        INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, worker_id)
+        SELECT d.id, 1, d.delivered_at, 2.0, 200, 'history'
+        FROM deliveries d WHERE d.event_id BETWEEN lpad(to_hex({from}::bigint), 32, '0')::uuid AND lpad(to_hex({to}::bigint), 32, '0')::uuid;
+        """, cancellationToken);
+
+    public Task ExecuteAsync(string sql, CancellationToken cancellationToken = default) => Execute(sql, cancellationToken);
 
     private async Task Execute(string sql, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0; // loading history takes minutes
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

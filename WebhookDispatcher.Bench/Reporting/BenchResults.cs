@@ -21,7 +21,8 @@ public sealed record IngestLevel(
     long VerifiedStored,
     IReadOnlyDictionary<string, double> CoresUsed,
     double? CeilingPerS = null,
-    double? CeilingRatio = null);
+    double? CeilingRatio = null,
+    UnitCost? Cost = null);
 
 public sealed record BatchIngest(
     int Clients,
@@ -33,7 +34,8 @@ public sealed record BatchIngest(
     long VerifiedStored,
     IReadOnlyDictionary<string, double> CoresUsed,
     double CeilingPerS,
-    double CeilingRatio);
+    double CeilingRatio,
+    UnitCost? Cost = null);
 
 /// <param name="PerS">Deliveries over the whole window, from the first arrival: JIT warm-up of the fresh Workers included.</param>
 /// <param name="WarmPerS">The last 80% of the deliveries over their own window: the Workers warmed up.</param>
@@ -51,7 +53,50 @@ public sealed record DrainRun(
     double CeilingRatio,
     double AttemptP50Ms,
     double AttemptP99Ms,
-    double TransactionsPerDelivery);
+    double TransactionsPerDelivery,
+    UnitCost? Cost = null,
+    double LockWaitingBackends = 0,
+    double LWLockWaitingBackends = 0,
+    double DatabaseCeilingRatio = 0);
+
+/// <summary>The Worker's own claim and outcome SQL in a loop without HTTP: the database's rate for the drain.</summary>
+public sealed record DrainCeiling(
+    int Loops,
+    int BatchSize,
+    int Deliveries,
+    double PerS,
+    long Delivered,
+    LatencySummary Claim,
+    LatencySummary Outcomes,
+    UnitCost Cost);
+
+/// <summary>The drain and the database ceiling with <see cref="HistoryDeliveries"/> delivered rows in the tables, against the same on empty tables.</summary>
+public sealed record HistoryRun(
+    long HistoryDeliveries,
+    double LoadSeconds,
+    long TablesBytes,
+    DrainCeiling Ceiling,
+    DrainRun Drain,
+    double DrainRatio,
+    double ClaimP99Ratio,
+    double CeilingRatio);
+
+/// <summary>Retention cycles under load: the tables' size on disk (with indexes) in the middle and last thirds of the run.</summary>
+public sealed record RetentionRun(
+    int OfferedPerS,
+    double DurationS,
+    double PeriodS,
+    long Offered,
+    long Accepted,
+    long Arrived,
+    long Cycles,
+    long Removed,
+    long MiddleThirdMaxBytes,
+    long LastThirdMaxBytes,
+    long MaxBytes,
+    bool Bounded,
+    bool KeptUp,
+    UnitCost Cost);
 
 public sealed record EndToEndRun(
     int OfferedPerS,
@@ -68,7 +113,8 @@ public sealed record EndToEndRun(
     double LastArrivalAfterLastAckS,
     bool KeptUp,
     IReadOnlyDictionary<string, double> CoresUsed,
-    double TransactionsPerEvent);
+    double TransactionsPerEvent,
+    UnitCost? Cost = null);
 
 public sealed record MachineInfo(
     string Host,
@@ -94,6 +140,18 @@ public sealed record BenchReport
     public double DrainWarmPerS { get; init; }
     public double DrainCeilingPerS { get; init; }
     public double DrainCeilingRatio { get; init; }
+    public double DrainDatabaseCeilingPerS { get; init; }
+    public double DrainDatabaseCeilingRatio { get; init; }
+    public double DrainEngineCpuUsPerDelivery { get; init; }
+    public double DrainTransactionsPerDelivery { get; init; }
+    public double DrainWalBytesPerDelivery { get; init; }
+    public double IngestEngineCpuUsPerEvent { get; init; }
+    public double IngestTransactionsPerEvent { get; init; }
+    public double IngestWalBytesPerEvent { get; init; }
+    public double IngestBatchEngineCpuUsPerEvent { get; init; }
+    public double HistoryDrainRatio { get; init; }
+    public double HistoryClaimP99Ratio { get; init; }
+    public bool RetentionBounded { get; init; }
     public double IngestPerS { get; init; }
     public double IngestBatchPerS { get; init; }
     public double IngestCeilingPerS { get; init; }
@@ -111,5 +169,8 @@ public sealed record BenchReport
     public required BatchIngest IngestBatch { get; init; }
     public required IReadOnlyList<DrainRun> Drain { get; init; }
     public required IReadOnlyList<EndToEndRun> EndToEnd { get; init; }
+    public DrainCeiling? DrainDatabaseCeiling { get; init; }
+    public HistoryRun? History { get; init; }
+    public RetentionRun? Retention { get; init; }
     public required double ElapsedS { get; init; }
 }

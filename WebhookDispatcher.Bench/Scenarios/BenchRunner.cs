@@ -56,6 +56,27 @@ public static class BenchRunner
             }
         }
 
+        DrainCeiling? drainCeiling = null;
+        if (plan.Runs("drain"))
+        {
+            Console.WriteLine("   the database's ceiling for the drain: the Worker's claim and outcome SQL without HTTP");
+            drainCeiling = await DrainCeilingScenario.RunAsync(context, reset: true, cancellationToken);
+        }
+
+        HistoryRun? history = null;
+        if (plan.Runs("history") && plan.Runs("drain") && drains.FirstOrDefault(d => d.Workers == 1) is { } emptyDrain)
+        {
+            Console.WriteLine($"6. History: {plan.HistoryDeliveries:N0} delivered deliveries, then the drain and its database ceiling again");
+            history = await HistoryScenario.RunAsync(context, ceilings.ReceiverPerS, drainCeiling!, emptyDrain, cancellationToken);
+        }
+
+        RetentionRun? retention = null;
+        if (plan.Runs("retention"))
+        {
+            Console.WriteLine("7. Retention cycles under load");
+            retention = await RetentionScenario.RunAsync(context, cancellationToken);
+        }
+
         if (plan.Runs("drain"))
         {
             // The receiver's ceiling again, after the drains it is the limit of.
@@ -80,7 +101,11 @@ public static class BenchRunner
         // Every figure as a fraction of the best ceiling the run measured.
         ingest = [.. ingest.Select(l => l with { CeilingPerS = ceilings.DatabaseBatchPerS, CeilingRatio = IngestScenario.Ratio(l.EventsPerS, ceilings.DatabaseBatchPerS) })];
         batch = batch is null ? null : batch with { CeilingPerS = ceilings.DatabaseBatchPerS, CeilingRatio = IngestScenario.Ratio(batch.EventsPerS, ceilings.DatabaseBatchPerS) };
-        drains = [.. drains.Select(d => d with { CeilingRatio = IngestScenario.Ratio(d.PerS, ceilings.ReceiverPerS) })];
+        drains = [.. drains.Select(d => d with
+        {
+            CeilingRatio = IngestScenario.Ratio(d.PerS, ceilings.ReceiverPerS),
+            DatabaseCeilingRatio = IngestScenario.Ratio(d.PerS, drainCeiling?.PerS ?? 0),
+        })];
 
         var bestIngest = ingest.MaxBy(l => l.EventsPerS) ?? new IngestLevel(0, 0, new LatencySummary(0, 0, 0, 0, 0, 0), 0, 0, 0, new Dictionary<string, double>());
         batch ??= new BatchIngest(0, 0, 0, new LatencySummary(0, 0, 0, 0, 0, 0), 0, 0, 0, new Dictionary<string, double>(), 0, 0);
@@ -105,6 +130,21 @@ public static class BenchRunner
             DrainWarmPerS = oneWorker.WarmPerS,
             DrainCeilingPerS = ceilings.ReceiverPerS,
             DrainCeilingRatio = oneWorker.CeilingRatio,
+            DrainDatabaseCeilingPerS = drainCeiling?.PerS ?? 0,
+            DrainDatabaseCeilingRatio = oneWorker.DatabaseCeilingRatio,
+            DrainEngineCpuUsPerDelivery = oneWorker.Cost?.EngineCpuUsPerUnit ?? 0,
+            DrainTransactionsPerDelivery = oneWorker.Cost?.TransactionsPerUnit ?? 0,
+            DrainWalBytesPerDelivery = oneWorker.Cost?.WalBytesPerUnit ?? 0,
+            IngestEngineCpuUsPerEvent = bestIngest.Cost?.EngineCpuUsPerUnit ?? 0,
+            IngestTransactionsPerEvent = bestIngest.Cost?.TransactionsPerUnit ?? 0,
+            IngestWalBytesPerEvent = bestIngest.Cost?.WalBytesPerUnit ?? 0,
+            IngestBatchEngineCpuUsPerEvent = batch.Cost?.EngineCpuUsPerUnit ?? 0,
+            HistoryDrainRatio = history?.DrainRatio ?? 0,
+            HistoryClaimP99Ratio = history?.ClaimP99Ratio ?? 0,
+            RetentionBounded = retention?.Bounded ?? false,
+            DrainDatabaseCeiling = drainCeiling,
+            History = history,
+            Retention = retention,
             IngestPerS = bestIngest.EventsPerS,
             IngestCeilingPerS = bestIngest.CeilingPerS ?? 0,
             IngestCeilingRatio = bestIngest.CeilingRatio ?? 0,

@@ -12,11 +12,16 @@ namespace WebhookDispatcher.Bench.Scenarios;
 /// </summary>
 public static class DrainScenario
 {
-    public static async Task<DrainRun> RunAsync(BenchContext context, int workers, double receiverCeiling, CancellationToken cancellationToken)
+    /// <param name="keepTables">Store the backlog beside what the tables hold (the history scenario's delivered rows) instead of emptying them first.</param>
+    public static async Task<DrainRun> RunAsync(BenchContext context, int workers, double receiverCeiling, CancellationToken cancellationToken,
+        bool keepTables = false)
     {
         var deliveries = context.Plan.DrainDeliveries;
         await context.System.ScaleWorkersAsync(0, cancellationToken);
-        await context.Database.ResetAsync(cancellationToken);
+        if (!keepTables)
+        {
+            await context.Database.ResetAsync(cancellationToken);
+        }
         context.Receiver.Reset();
 
         var seeding = Stopwatch.StartNew();
@@ -26,8 +31,10 @@ public static class DrainScenario
         }
         Console.WriteLine($"    stored {deliveries:N0} pending deliveries in {seeding.Elapsed.TotalSeconds:0.0} s");
 
-        await Task.Delay(1200, cancellationToken); // let the seeding's transaction counts land
+        var meter = await CostMeter.StartAsync(context, cancellationToken);
         var transactionsBefore = await context.Database.TransactionsAsync(cancellationToken);
+        long lockWaiting = 0, lwlockWaiting = 0, samples = 0;
+        var lastCount = TimeSpan.Zero;
         var wall = Stopwatch.StartNew();
         var starting = context.System.ScaleWorkersAsync(workers, cancellationToken);
         Dictionary<string, Dictionary<int, double>>? cpuBefore = null;
@@ -45,9 +52,22 @@ public static class DrainScenario
                 if (cpuBefore is null && context.Receiver.Received > 0)
                 {
                     cpuBefore = context.CpuSnapshot();
+                    meter.RestartCpu();
                 }
-                if (context.Receiver.Received >= deliveries || starting.IsCompleted)
+                if (cpuBefore is not null)
                 {
+                    // Sampled ten times a second: how many backends wait on a lock while the Workers drain.
+                    var (locks, lwlocks) = await context.Database.WaitingBackendsAsync(cancellationToken);
+                    lockWaiting += locks;
+                    lwlockWaiting += lwlocks;
+                    samples++;
+                }
+                // Counting what is outstanding reads every due row: ten times a second only once the receiver has
+                // seen them all, otherwise every two seconds (a delivery can be recorded without reaching it), so the
+                // bench's own query is not what PostgreSQL spends its CPU on.
+                if (context.Receiver.Received >= deliveries || (starting.IsCompleted && wall.Elapsed - lastCount > TimeSpan.FromSeconds(2)))
+                {
+                    lastCount = wall.Elapsed;
                     Interlocked.Exchange(ref outstanding, await context.Database.OutstandingAsync(cancellationToken));
                     if (outstanding == 0)
                     {
@@ -63,12 +83,13 @@ public static class DrainScenario
         }
         var end = Stopwatch.GetTimestamp();
         var cpuAfter = context.CpuSnapshot();
+        await meter.StopAsync(cancellationToken);
         await starting;
         var window = Stopwatch.GetElapsedTime(context.Receiver.FirstTimestamp, end);
-        var delivered = await context.Database.DeliveredAsync(cancellationToken);
+        var delivered = deliveries - await context.Database.OutstandingAsync(cancellationToken);
         var perS = Math.Round(delivered / window.TotalSeconds, 1);
         var (attemptP50, attemptP99) = await context.Database.AttemptDurationsAsync(cancellationToken);
-        await Task.Delay(1200, cancellationToken);
+        var cost = await meter.CostAsync(delivered, cancellationToken);
         // Counts the bench's own progress queries too (a few a second): an upper bound.
         var transactions = await context.Database.TransactionsAsync(cancellationToken) - transactionsBefore;
         var warmFrom = deliveries / 5;
@@ -77,6 +98,7 @@ public static class DrainScenario
         return new DrainRun(workers, deliveries, perS, warmPerS, Math.Round(window.TotalSeconds, 2), Math.Round(wall.Elapsed.TotalSeconds, 2),
             delivered, context.Receiver.Received, context.Receiver.Duplicates,
             Hosting.ProcessCpu.CoresUsed(cpuBefore ?? cpuAfter, cpuAfter, window), IngestScenario.Ratio(perS, receiverCeiling), attemptP50, attemptP99,
-            Math.Round(transactions / (double)Math.Max(1, delivered), 3));
+            Math.Round(transactions / (double)Math.Max(1, delivered), 3), cost,
+            Math.Round(lockWaiting / (double)Math.Max(1, samples), 2), Math.Round(lwlockWaiting / (double)Math.Max(1, samples), 2));
     }
 }

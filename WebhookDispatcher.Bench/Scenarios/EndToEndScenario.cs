@@ -30,7 +30,7 @@ public static class EndToEndScenario
         var ackLatency = new Latency();
         long offered = 0, refused = 0, outstanding = 0, lastAck = 0;
         var sends = new ConcurrentBag<Task>();
-        await Task.Delay(1200, cancellationToken); // let the last scenario's transaction counts land
+        var meter = await CostMeter.StartAsync(context, cancellationToken);
         var transactionsBefore = await context.Database.TransactionsAsync(cancellationToken);
         var cpuBefore = context.CpuSnapshot();
         var clock = Stopwatch.StartNew();
@@ -57,6 +57,7 @@ public static class EndToEndScenario
             await Task.WhenAll(sends);
             var offeredFor = clock.Elapsed;
             var cpuAfter = context.CpuSnapshot();
+            await meter.StopAsync(cancellationToken);
 
             // Wait for the stragglers: every acknowledged event must arrive.
             var wait = Stopwatch.StartNew();
@@ -87,13 +88,13 @@ public static class EndToEndScenario
                     fromAck.RecordTimestamps(acked, arrival);
                 }
             }
-            await Task.Delay(1200, cancellationToken);
+            var cost = await meter.CostAsync(acks.Count, cancellationToken);
             var transactions = await context.Database.TransactionsAsync(cancellationToken) - transactionsBefore;
             var lag = lastArrival > lastAck ? Stopwatch.GetElapsedTime(lastAck, lastArrival).TotalSeconds : 0;
             return new EndToEndRun(rate, Math.Round(offeredFor.TotalSeconds, 2), offered, acks.Count, refused, arrived,
                 Math.Round(arrived / offeredFor.TotalSeconds, 1), fromAck.Summarize(), fromPost.Summarize(), ackLatency.Summarize(),
                 beforeAck, Math.Round(lag, 3), KeptUp: arrived == acks.Count && refused == 0 && lag < 1.0,
-                ProcessCpu.CoresUsed(cpuBefore, cpuAfter, offeredFor), Math.Round(transactions / (double)Math.Max(1, acks.Count), 2));
+                ProcessCpu.CoresUsed(cpuBefore, cpuAfter, offeredFor), Math.Round(transactions / (double)Math.Max(1, acks.Count), 2), cost);
         }
 
         async Task SendAsync(long n)

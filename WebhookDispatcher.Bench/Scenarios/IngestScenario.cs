@@ -21,6 +21,7 @@ public static class IngestScenario
         {
             using var api = context.CreateApiClient(connections);
             var accepted = new ConcurrentBag<Guid>();
+            var meter = await CostMeter.StartAsync(context, cancellationToken);
             var cpu = context.CpuSnapshot();
             var result = await ClosedLoop.RunAsync(connections, context.Plan.IngestDuration, async (n, ct) =>
             {
@@ -32,11 +33,13 @@ public static class IngestScenario
                 return 1;
             }, $"ingest: POST /events", cancellationToken);
             var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
+            await meter.StopAsync(cancellationToken);
+            var cost = await meter.CostAsync(result.Units, cancellationToken);
             var verified = await context.Database.CountStoredAsync(accepted, cancellationToken);
             // The ceiling is the database's best rate for the same statement: batched, as the Api batches it.
             var ceiling = ceilings.DatabaseBatchPerS;
             levels.Add(new IngestLevel(connections, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, verified, cores,
-                ceiling, Ratio(result.UnitsPerSecond, ceiling)));
+                ceiling, Ratio(result.UnitsPerSecond, ceiling), cost));
             await context.Database.ResetAsync(cancellationToken);
         }
         return levels;
@@ -47,6 +50,7 @@ public static class IngestScenario
         var clients = context.Plan.BatchClients;
         using var api = context.CreateApiClient(clients);
         var accepted = new ConcurrentBag<Guid>();
+        var meter = await CostMeter.StartAsync(context, cancellationToken);
         var cpu = context.CpuSnapshot();
         var result = await ClosedLoop.RunAsync(clients, context.Plan.IngestDuration, async (n, ct) =>
         {
@@ -66,10 +70,12 @@ public static class IngestScenario
             return ids.Count;
         }, $"ingest: POST /events/batch", cancellationToken);
         var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
+        await meter.StopAsync(cancellationToken);
+        var cost = await meter.CostAsync(result.Units, cancellationToken);
         var verified = await context.Database.CountStoredAsync(accepted, cancellationToken);
         await context.Database.ResetAsync(cancellationToken);
         return new BatchIngest(clients, BatchSize, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, verified, cores,
-            ceilings.DatabaseBatchPerS, Ratio(result.UnitsPerSecond, ceilings.DatabaseBatchPerS));
+            ceilings.DatabaseBatchPerS, Ratio(result.UnitsPerSecond, ceilings.DatabaseBatchPerS), cost);
     }
 
     public static double Ratio(double value, double ceiling) => ceiling <= 0 ? 0 : Math.Round(value / ceiling, 3);

@@ -41,19 +41,21 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// Leases up to $1 due deliveries: pending ones whose time has come, and in-flight ones whose lease ran out
     /// (their Worker died). SKIP LOCKED lets Workers claim side by side without waiting on or taking each other's
-    /// rows; the lease is committed before any HTTP call is made. Each comes with its target's rate limit and shared
-    /// circuit, which the Worker's <c>TargetGate</c> applies before sending.
+    /// rows; the lease is committed before any HTTP call is made. The candidates are picked once, as an array (an
+    /// InitPlan), so no plan can run the locking subquery again per row and lease more than $1; they are then
+    /// found by primary key. Runs under <see cref="ClaimPlanSettingsSql"/>. Each comes with its target's rate limit
+    /// and shared circuit, which the Worker's <c>TargetGate</c> applies before sending.
     /// </summary>
-    private const string ClaimSql = $"""
+    internal const string ClaimSql = $"""
         WITH claimed AS (
             UPDATE deliveries d
             SET status = 'in_flight', locked_by = $2, locked_until = now() + $3, next_attempt_at = now() + $3, updated_at = now()
-            WHERE d.id IN (
+            WHERE d.id = ANY (ARRAY(
                 SELECT id FROM deliveries
                 WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= now()
                 ORDER BY next_attempt_at
                 LIMIT $1
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED))
             RETURNING d.id, d.event_id, d.endpoint_id, d.target_url, d.attempt_count, d.retry_base)
         SELECT c.id, c.event_id, c.endpoint_id, COALESCE(ep.url, c.target_url), c.attempt_count, c.retry_base,
                e.merchant_id, e.type, e.payload::text, e.created_at, e.traceparent,
@@ -65,6 +67,21 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         JOIN events e ON e.id = c.event_id
         LEFT JOIN merchant_endpoints ep ON ep.id = c.endpoint_id
         LEFT JOIN target_states ts ON ts.target_key = {TargetKeySql}
+        """;
+
+    /// <summary>
+    /// The claim's plan, whatever the statistics say and whenever it was made. Two traps, both measured on 100,000
+    /// due rows: statistics taken while <c>deliveries</c> was empty make the planner bitmap-scan and sort every due
+    /// row to take 200 (70 ms a claim, sorting on disk); and a generic plan, which auto-prepare caches for the
+    /// connection's life once a statement has run five times, made while the tables were empty scans them for every
+    /// row claimed (28 s a claim). So, for the claim's own transaction only: a plan made for each execution, on
+    /// the tables' actual sizes (about 0.3 ms of planning, a few µs per delivery), in which sequential scans,
+    /// bitmap scans and sorts are disabled; what is left is reading <c>deliveries_due</c> in order, which reads
+    /// only what it claims. The settings end with the claim's implicit transaction.
+    /// </summary>
+    internal const string ClaimPlanSettingsSql = """
+        SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_seqscan', 'off', true),
+               set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)
         """;
 
     private const string NextDueSql = """
@@ -180,13 +197,17 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, string workerId, TimeSpan lease, string? defaultTargetUrl = null,
         CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(ClaimSql);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workerId });
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = defaultTargetUrl, NpgsqlDbType = NpgsqlDbType.Text });
+        // One round trip and one implicit transaction: the plan settings, then the claim, committed together.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ClaimPlanSettingsSql));
+        batch.BatchCommands.Add(EventStore.Command(ClaimSql,
+            new NpgsqlParameter<int> { TypedValue = limit },
+            new NpgsqlParameter<string> { TypedValue = workerId },
+            new NpgsqlParameter<TimeSpan> { TypedValue = lease },
+            new NpgsqlParameter<string?> { TypedValue = defaultTargetUrl, NpgsqlDbType = NpgsqlDbType.Text }));
         var claimed = new List<ClaimedDelivery>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             claimed.Add(new ClaimedDelivery(

@@ -29,6 +29,16 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.Equal(report.IngestBatch.Accepted, report.IngestBatch.VerifiedStored);
         Assert.Equal(BenchPlan.Tiny.ScaleOutWorkers, report.Drain.Select(d => d.Workers));
         Assert.All(report.Drain, drain => Assert.Equal(drain.Deliveries, drain.Delivered));
+        // The drain's database ceiling, history and retention: each did its work, and every scenario has a cost.
+        Assert.NotNull(report.DrainDatabaseCeiling);
+        Assert.Equal(BenchPlan.Tiny.DrainDeliveries, report.DrainDatabaseCeiling.Delivered);
+        Assert.NotNull(report.History);
+        Assert.Equal(BenchPlan.Tiny.DrainDeliveries, report.History.Drain.Delivered);
+        Assert.True(report.History.DrainRatio > 0 && report.History.ClaimP99Ratio > 0);
+        Assert.NotNull(report.Retention);
+        Assert.True(report.Retention.Accepted > 0);
+        Assert.True(report.Retention.KeptUp);
+        Assert.True(report.DrainEngineCpuUsPerDelivery > 0 && report.IngestEngineCpuUsPerEvent > 0 && report.DrainWalBytesPerDelivery > 0);
         Assert.All(report.EndToEnd, run =>
         {
             Assert.True(run.Acknowledged > 0);
