@@ -20,6 +20,8 @@ public static class SoakRunner
     /// Retries fast enough for the soak to finish in minutes: 0.2 s doubling to 2 s, 2 s per attempt (the receiver
     /// hangs 3 s, so a hang is a timeout), 6 s leases, and 50 attempts, so that at 70% failures a delivery dies with
     /// odds of 0.7^50 ≈ 2·10⁻⁸. Hangs hold a connection for the whole timeout, so one endpoint may have 256 at once.
+    /// The shared circuit is on, scaled like the retries: a receiver outage opens it (every attempt fails), and it
+    /// half-opens after 2 s instead of 30.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> DispatcherSettings = new Dictionary<string, string>
     {
@@ -30,6 +32,7 @@ public static class SoakRunner
         ["LeaseDuration"] = "00:00:06",
         ["MaxConcurrencyPerEndpoint"] = "256",
         ["ShutdownGracePeriod"] = "00:00:05",
+        ["CircuitCooldown"] = "00:00:02",
     };
 
     public static async Task<SoakReport> RunAsync(SoakPlan plan, int seed, string command, CancellationToken cancellationToken)

@@ -16,14 +16,20 @@ public static class StatsApi
         app.MapPost("/secrets", AddSecret).WithTags("Config");
         app.MapGet("/received/{webhookId}", WasReceived).WithTags("Stats");
         app.MapGet("/stats/accepted", GetAcceptedCounts).WithTags("Stats");
+        app.MapGet("/stats/arrivals/{**path}", GetArrivals).WithTags("Stats")
+            .WithSummary("When each request reached /webhook/{path}, oldest first (what a rate limit is judged by)");
         return app;
     }
 
     public static Ok<StatsSnapshot> GetStats(ReceiverStats stats) => TypedResults.Ok(stats.Snapshot());
 
-    public static NoContent ResetStats(ReceiverStats stats)
+    public static Ok<IReadOnlyList<DateTimeOffset>> GetArrivals(string path, ArrivalLog arrivals) =>
+        TypedResults.Ok(arrivals.At("/webhook/" + path));
+
+    public static NoContent ResetStats(ReceiverStats stats, ArrivalLog arrivals)
     {
         stats.Reset();
+        arrivals.Clear();
         return TypedResults.NoContent();
     }
 

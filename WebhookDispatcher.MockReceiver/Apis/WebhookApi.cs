@@ -27,8 +27,10 @@ public static class WebhookApi
         return api;
     }
 
-    public static async Task<IResult> Receive(HttpRequest request, ChaosBehaviour chaos, ReceiverStats stats, ILogger<ChaosBehaviour> logger, TimeProvider time)
+    public static async Task<IResult> Receive(HttpRequest request, ChaosBehaviour chaos, ReceiverStats stats, ArrivalLog arrivals,
+        ILogger<ChaosBehaviour> logger, TimeProvider time)
     {
+        arrivals.Arrived(request.Path.Value ?? "/webhook", time.GetUtcNow());
         stats.Received();
         var (verified, webhookId, body) = await VerifyAsync(request, chaos, time);
         if (!verified)

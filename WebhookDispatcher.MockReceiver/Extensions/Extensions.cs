@@ -9,6 +9,7 @@ public static class Extensions
         builder.Services.AddOptions<ReceiverOptions>().BindConfiguration("Receiver").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReceiverStats>();
+        builder.Services.AddSingleton<ArrivalLog>();
         builder.Services.AddSingleton<ChaosBehaviour>();
         builder.Services.AddProblemDetails();
     }

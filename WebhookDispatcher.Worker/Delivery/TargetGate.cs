@@ -35,6 +35,14 @@ public sealed class TargetGate(TargetStateStore states, IOptions<DispatcherOptio
     /// <summary>How far ahead a Worker takes send slots, and so how long it may hold a paced delivery before sending.</summary>
     public static readonly TimeSpan PaceHorizon = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The share of a limit the Worker paces at. Between our send and the merchant's clock lie the network and two
+    /// schedulers; their jitter can bunch requests sent evenly, and the merchant counts what arrives. Pacing 5%
+    /// under the limit keeps their count of any second within it (measured: 20/s paced at 100% was seen as 23 in a
+    /// second at a receiver on a busy machine).
+    /// </summary>
+    public const double PaceHeadroom = 0.95;
+
     /// <summary>How long work waits when the gate could not decide.</summary>
     private static readonly TimeSpan Undecided = TimeSpan.FromSeconds(1);
 
@@ -63,7 +71,7 @@ public sealed class TargetGate(TargetStateStore states, IOptions<DispatcherOptio
             else if ((first.EndpointId is null ? settings.DefaultRateLimitPerSecond : first.RateLimitPerSecond) is { } rate)
             {
                 var deliveries = group.ToList();
-                (paced ??= []).Add((new PaceRequest(group.Key, first.EndpointId, deliveries.Count, rate), deliveries));
+                (paced ??= []).Add((new PaceRequest(group.Key, first.EndpointId, deliveries.Count, rate * PaceHeadroom), deliveries));
             }
             else
             {
