@@ -131,7 +131,7 @@ public sealed class AlertDispatchEndToEndTests(AlertsAppFixture app) : IClassFix
         var url = $"https://shared-{Guid.NewGuid():N}.example/webhook";
         var key = AlertTrigger.ForUrl(url);
         var dedupKey = $"webhook-dispatcher:{key}";
-        app.Slack.Status = 503;
+        app.Slack.StatusCode = 503;
         try
         {
             Assert.Equal(1, await app.Alerts.RaiseAsync([new AlertTrigger(key, null, null, url, AlertKind.AutoDisabled, "endpoint disabled", "HTTP 410 Gone")],
@@ -155,7 +155,7 @@ public sealed class AlertDispatchEndToEndTests(AlertsAppFixture app) : IClassFix
         }
         finally
         {
-            app.Slack.Status = 200;
+            app.Slack.StatusCode = 200;
         }
 
         await EngineAppFixture.EventuallyAsync(() => Task.FromResult(SlackMessages(url).Count() == 2), "Slack, back up, receives both messages", Patience);
@@ -199,7 +199,7 @@ public sealed class AlertDispatchEndToEndTests(AlertsAppFixture app) : IClassFix
         app.Slack.Accepted.Where(m => m.GetProperty("text").GetString()!.Contains(url, StringComparison.Ordinal));
 
     private int FailedSlackTries(string url) =>
-        app.Slack.Received.Count(r => r.Status != app.Slack.SuccessStatus && r.Body.Contains(url, StringComparison.Ordinal));
+        app.Slack.Arrivals.Count(r => !r.Succeeded && r.Body.Contains(url, StringComparison.Ordinal));
 
     private async Task<JsonElement> ListedAsync(string key, string state)
     {

@@ -8,16 +8,16 @@ using WebhookDispatcher.Tests.Infrastructure;
 namespace WebhookDispatcher.Tests.Alerts;
 
 /// <summary>
-/// The whole system with both alert channels configured, each pointing at an <see cref="AlertReceiver"/> the test
+/// The whole system with both alert channels configured, each pointing at a <see cref="LoopbackReceiver"/> the test
 /// runs: the Workers send to them as they would to Slack and PagerDuty, with retries fast enough for a test.
 /// </summary>
 public sealed class AlertsAppFixture : EngineAppFixture, IAsyncLifetime
 {
     public const string RoutingKey = "R0123456789ABCDEF0123456789ABCDE";
 
-    public AlertReceiver Slack { get; private set; } = null!;
+    public LoopbackReceiver Slack { get; private set; } = null!;
 
-    public AlertReceiver PagerDuty { get; private set; } = null!;
+    public LoopbackReceiver PagerDuty { get; private set; } = null!;
 
     /// <summary>The alert store on the app's own database, as the Workers' outcome path uses it.</summary>
     public AlertStore Alerts { get; private set; } = null!;
@@ -26,8 +26,8 @@ public sealed class AlertsAppFixture : EngineAppFixture, IAsyncLifetime
 
     public new async Task InitializeAsync()
     {
-        Slack = await AlertReceiver.StartAsync(200, "ok");
-        PagerDuty = await AlertReceiver.StartAsync(202, """{"status":"success","message":"Event processed"}""");
+        Slack = await LoopbackReceiver.StartAsync(200, "ok");
+        PagerDuty = await LoopbackReceiver.StartAsync(202, """{"status":"success","message":"Event processed"}""");
         await base.InitializeAsync();
         _dataSource = NpgsqlDataSource.Create(WebhooksConnectionString);
         Alerts = new AlertStore(_dataSource);
@@ -36,9 +36,9 @@ public sealed class AlertsAppFixture : EngineAppFixture, IAsyncLifetime
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
         builder.CreateResourceBuilder<ProjectResource>("worker")
-            .WithEnvironment("Alerts__Slack__WebhookUrl", new Uri(Slack.BaseUrl, "/services/T000/B000/test").ToString())
+            .WithEnvironment("Alerts__Slack__WebhookUrl", new Uri(Slack.Url, "/services/T000/B000/test").ToString())
             .WithEnvironment("Alerts__PagerDuty__RoutingKey", RoutingKey)
-            .WithEnvironment("Alerts__PagerDuty__EventsUrl", new Uri(PagerDuty.BaseUrl, "/v2/enqueue").ToString())
+            .WithEnvironment("Alerts__PagerDuty__EventsUrl", new Uri(PagerDuty.Url, "/v2/enqueue").ToString())
             .WithEnvironment("Alerts__BaseDelay", "00:00:00.200")
             .WithEnvironment("Alerts__MaxDelay", "00:00:01")
             .WithEnvironment("Alerts__PollInterval", "00:00:00.200")
