@@ -37,8 +37,8 @@ public sealed class TargetHealthRecorder(
         var recovered = new List<string>();
         foreach (var change in changes)
         {
-            var (merchant, url) = targets.GetValueOrDefault(change.TargetKey);
-            url ??= change.TargetKey.StartsWith("url:", StringComparison.Ordinal) ? change.TargetKey[4..] : "(the endpoint)";
+            var (merchant, knownUrl) = targets.GetValueOrDefault(change.TargetKey);
+            var url = UrlOf(change.TargetKey, knownUrl);
             if (change.ConsecutiveFailures == 0)
             {
                 recovered.Add(change.TargetKey);
@@ -79,7 +79,7 @@ public sealed class TargetHealthRecorder(
         foreach (var dead in batch.Where(o => o.Attempted && o.Status == DeliveryStatus.Dead && o.TargetKey is not null).GroupBy(o => o.TargetKey!))
         {
             var last = dead.Last();
-            var url = last.TargetUrl ?? dead.Key[(dead.Key.StartsWith("url:", StringComparison.Ordinal) ? 4 : 0)..];
+            var url = UrlOf(dead.Key, last.TargetUrl);
             triggers.Add(new AlertTrigger(dead.Key, Guid.TryParse(dead.Key, out var id) ? id : null, last.MerchantId, url, AlertKind.Dead,
                 dead.Count() == 1 ? $"a delivery to {url} is dead" : $"{dead.Count()} deliveries to {url} are dead", last.Error));
         }
@@ -97,6 +97,10 @@ public sealed class TargetHealthRecorder(
             logger.LogInformation("Resolved {Count} alerts: {Targets} deliver again", resolved, string.Join(", ", recovered));
         }
     }
+
+    /// <summary>A target's URL for a person: as the outcome named it, or as its key spells it (the default target's).</summary>
+    private static string UrlOf(string targetKey, string? url) =>
+        url ?? (targetKey.StartsWith("url:", StringComparison.Ordinal) ? targetKey[4..] : "(the endpoint)");
 
     /// <summary>Each target's merchant and URL, as the batch's outcomes name them.</summary>
     private static Dictionary<string, (string? MerchantId, string? Url)> Targets(IReadOnlyList<DeliveryOutcome> batch)
