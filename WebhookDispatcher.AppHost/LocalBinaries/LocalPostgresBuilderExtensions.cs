@@ -74,6 +74,12 @@ public static class LocalPostgresBuilderExtensions
                 // The Api and every Worker replica keep a pool; the default 100 is tight with several replicas.
                 context.Args.Add("-c");
                 context.Args.Add("max_connections=300");
+                if (binaries.HasStatementStatistics)
+                {
+                    // Loaded, not installed: `CREATE EXTENSION pg_stat_statements` in a database makes its view readable.
+                    context.Args.Add("-c");
+                    context.Args.Add("shared_preload_libraries=pg_stat_statements");
+                }
             })
             .WithHealthCheck(healthCheckKey);
     }

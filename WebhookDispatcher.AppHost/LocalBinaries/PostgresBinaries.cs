@@ -13,6 +13,12 @@ internal sealed record PostgresBinaries(string BinDirectory, string? RunAsUser)
 
     public string InitDb => Path.Combine(BinDirectory, "initdb");
 
+    /// <summary>
+    /// Whether the server can load pg_stat_statements (Debian's server package ships it beside the binaries): the
+    /// time and buffers of every statement, which is where an operator looks first when the database is busy.
+    /// </summary>
+    public bool HasStatementStatistics => File.Exists(Path.Combine(BinDirectory, "..", "lib", "pg_stat_statements.so"));
+
     /// <summary>The command line that runs <paramref name="program"/> as the server's user.</summary>
     public (string File, string[] Args) Command(string program, params string[] args) => RunAsUser is null
         ? (program, args)

@@ -19,11 +19,13 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
 
     public EventStore Events => new(_dataSource);
 
+    public StatementStatistics Statements => new(_dataSource);
+
     public NpgsqlDataSource DataSource => _dataSource;
 
     /// <summary>
     /// Empties the tables between scenarios, so each starts from the same place. Whatever statistics the planner is
-    /// left with, the claim's plan does not depend on them (DeliveryStore.ClaimPlanSettingsSql).
+    /// left with, the hot statements' plans do not depend on them (StablePlans, in Core).
     /// </summary>
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WebhookDispatcher.Bench.Load;
 using WebhookDispatcher.Bench.Reporting;
 
 namespace WebhookDispatcher.Bench.Scenarios;
@@ -25,13 +26,15 @@ public static class DrainScenario
         context.Receiver.Reset();
 
         var seeding = Stopwatch.StartNew();
-        await using (new Load.LiveProgress($"drain: seeding", _ => $"storing {deliveries:N0} events"))
+        await using (new LiveProgress($"drain: seeding", _ => $"storing {deliveries:N0} events"))
         {
             await context.Database.SeedAsync(deliveries, BenchContext.PaymentData, cancellationToken);
         }
         Console.WriteLine($"    stored {deliveries:N0} pending deliveries in {seeding.Elapsed.TotalSeconds:0.0} s");
 
         var meter = await CostMeter.StartAsync(context, cancellationToken);
+        var statements = context.Database.Statements;
+        await statements.ResetAsync(cancellationToken);
         var transactionsBefore = await context.Database.TransactionsAsync(cancellationToken);
         long lockWaiting = 0, lwlockWaiting = 0, samples = 0;
         var lastCount = TimeSpan.Zero;
@@ -39,7 +42,7 @@ public static class DrainScenario
         var starting = context.System.ScaleWorkersAsync(workers, cancellationToken);
         Dictionary<string, Dictionary<int, double>>? cpuBefore = null;
         long outstanding = deliveries;
-        await using (new Load.LiveProgress($"drain: {workers} worker(s)", elapsed =>
+        await using (new LiveProgress($"drain: {workers} worker(s)", elapsed =>
         {
             var received = context.Receiver.Received;
             var window = context.Receiver.FirstTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(context.Receiver.FirstTimestamp).TotalSeconds;
@@ -88,6 +91,7 @@ public static class DrainScenario
         var window = Stopwatch.GetElapsedTime(context.Receiver.FirstTimestamp, end);
         var delivered = deliveries - await context.Database.OutstandingAsync(cancellationToken);
         var perS = Math.Round(delivered / window.TotalSeconds, 1);
+        StatementStatistics.Print(await statements.TopAsync(5, cancellationToken), delivered, "delivery");
         var (attemptP50, attemptP99) = await context.Database.AttemptDurationsAsync(cancellationToken);
         var cost = await meter.CostAsync(delivered, cancellationToken);
         // Counts the bench's own progress queries too (a few a second): an upper bound.

@@ -43,7 +43,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// (their Worker died). SKIP LOCKED lets Workers claim side by side without waiting on or taking each other's
     /// rows; the lease is committed before any HTTP call is made. The candidates are picked once, as an array (an
     /// InitPlan), so no plan can run the locking subquery again per row and lease more than $1; they are then
-    /// found by primary key. Runs under <see cref="ClaimPlanSettingsSql"/>. Each comes with its target's rate limit
+    /// found by primary key. Runs under <see cref="StablePlans.CustomPlanSql"/>. Each comes with its target's rate limit
     /// and shared circuit, which the Worker's <c>TargetGate</c> applies before sending.
     /// </summary>
     internal const string ClaimSql = $"""
@@ -69,30 +69,22 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         LEFT JOIN target_states ts ON ts.target_key = {TargetKeySql}
         """;
 
-    /// <summary>
-    /// The claim's plan, whatever the statistics say and whenever it was made. Two traps, both measured on 100,000
-    /// due rows: statistics taken while <c>deliveries</c> was empty make the planner bitmap-scan and sort every due
-    /// row to take 200 (70 ms a claim, sorting on disk); and a generic plan, which auto-prepare caches for the
-    /// connection's life once a statement has run five times, made while the tables were empty scans them for every
-    /// row claimed (28 s a claim). So, for the claim's own transaction only: a plan made for each execution, on
-    /// the tables' actual sizes (about 0.3 ms of planning, a few µs per delivery), in which sequential scans,
-    /// bitmap scans and sorts are disabled; what is left is reading <c>deliveries_due</c> in order, which reads
-    /// only what it claims. The settings end with the claim's implicit transaction.
-    /// </summary>
-    internal const string ClaimPlanSettingsSql = """
-        SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_seqscan', 'off', true),
-               set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)
-        """;
-
+    // The first entry of deliveries_due, in its order: under StablePlans (no sort) nothing else is left, where min()
+    // over stale statistics aggregated the whole index instead (100,000 rows read for one).
     private const string NextDueSql = """
-        SELECT min(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'in_flight') AND next_attempt_at < 'infinity'
+        SELECT next_attempt_at FROM deliveries WHERE status IN ('pending', 'in_flight') AND next_attempt_at < 'infinity'
+        ORDER BY next_attempt_at LIMIT 1
         """;
 
     /// <summary>
     /// Writes a batch of outcomes in one statement: an attempt row for each try, and the delivery's new state.
     /// A delivery is only updated while this Worker still holds its lease at the attempt count it claimed, so a
     /// Worker that lost its lease (it stalled past it and another claimed the row) cannot overwrite newer state;
-    /// its attempt is still recorded, because it happened.
+    /// its attempt is still recorded, because it happened. The lease is <c>locked_by</c>: only the claim sets it,
+    /// together with <c>in_flight</c>, and only this statement clears it, so it alone says the row is still in this
+    /// Worker's hands. The status is deliberately not tested: a condition on it would offer the planner
+    /// <c>deliveries_due</c>, and on stale statistics it took that (every due row read per batch) over the rows'
+    /// primary keys ($1, under <see cref="StablePlans.HashJoinsSql"/>).
     /// </summary>
     private const string RecordOutcomesSql = """
         WITH r AS (
@@ -114,7 +106,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             delivered_at = CASE WHEN r.status = 'delivered' THEN now() ELSE d.delivered_at END,
             updated_at = now()
         FROM r
-        WHERE d.id = r.delivery_id AND d.status = 'in_flight' AND d.locked_by = $10 AND d.attempt_count = r.fence
+        WHERE d.id = ANY ($1) AND d.id = r.delivery_id AND d.locked_by = $10 AND d.attempt_count = r.fence
         """;
 
     /// <summary>A retry by hand: a dead delivery goes back to pending now, with a fresh budget of attempts.</summary>
@@ -199,7 +191,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     {
         // One round trip and one implicit transaction: the plan settings, then the claim, committed together.
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(ClaimPlanSettingsSql));
+        batch.BatchCommands.Add(StablePlans.Command(StablePlans.CustomPlanSql));
         batch.BatchCommands.Add(EventStore.Command(ClaimSql,
             new NpgsqlParameter<int> { TypedValue = limit },
             new NpgsqlParameter<string> { TypedValue = workerId },
@@ -240,13 +232,28 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// <summary>When the earliest pending delivery is due (or an in-flight lease ends); null when there is none.</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(NextDueSql);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(StablePlans.Command());
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(NextDueSql));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var value = await reader.ReadAsync(cancellationToken) ? reader.GetValue(0) : null;
         return value is DateTime due ? new DateTimeOffset(due, TimeSpan.Zero) : null;
     }
 
     /// <returns>How many deliveries were updated (fewer than given when a lease was lost).</returns>
     public async Task<int> RecordOutcomesAsync(IReadOnlyList<DeliveryOutcome> outcomes, string workerId, CancellationToken cancellationToken = default)
+    {
+        // One round trip and one implicit transaction: the plan settings, then the outcomes.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(StablePlans.Command(StablePlans.HashJoinsSql));
+        var record = RecordOutcomesCommand(outcomes, workerId);
+        batch.BatchCommands.Add(record);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return record.RecordsAffected;
+    }
+
+    internal static NpgsqlBatchCommand RecordOutcomesCommand(IReadOnlyList<DeliveryOutcome> outcomes, string workerId)
     {
         var count = outcomes.Count;
         var ids = new long[count];
@@ -271,19 +278,17 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             started[i] = o.StartedAt.UtcDateTime;
             durations[i] = o.DurationMs;
         }
-
-        await using var command = dataSource.CreateCommand(RecordOutcomesSql);
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = fences });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = statuses });
-        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = delays });
-        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = attempted });
-        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = codes });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = errors });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = started, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = durations });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workerId });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return EventStore.Command(RecordOutcomesSql,
+            new NpgsqlParameter<long[]> { TypedValue = ids },
+            new NpgsqlParameter<int[]> { TypedValue = fences },
+            new NpgsqlParameter<string[]> { TypedValue = statuses },
+            new NpgsqlParameter<double[]> { TypedValue = delays },
+            new NpgsqlParameter<bool[]> { TypedValue = attempted },
+            new NpgsqlParameter<int?[]> { TypedValue = codes },
+            new NpgsqlParameter<string?[]> { TypedValue = errors },
+            new NpgsqlParameter<DateTime[]> { TypedValue = started, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+            new NpgsqlParameter<double[]> { TypedValue = durations },
+            new NpgsqlParameter<string> { TypedValue = workerId });
     }
 
     /// <summary>Sends dead deliveries again: one by id, or all of one event's.</summary>

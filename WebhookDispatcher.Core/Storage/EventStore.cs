@@ -79,8 +79,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>
-    /// Stores events and their deliveries atomically: the inserts and the read-back go in one batch, which
-    /// PostgreSQL runs as one implicit transaction, so when this returns every event is committed, and one
+    /// Stores events and their deliveries atomically: the inserts and the read-back go in one batch, under
+    /// <see cref="StablePlans"/>, which PostgreSQL runs as one implicit transaction, so when this returns every event is committed, and one
     /// round trip is all it costs. Results come back in the order of <paramref name="events"/>.
     /// </summary>
     /// <param name="accept">
@@ -107,6 +107,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             ? await connection.BeginTransactionAsync(cancellationToken)
             : null;
         await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(StablePlans.Command());
         batch.BatchCommands.Add(Command(InsertSql,
             new NpgsqlParameter<Guid[]> { TypedValue = ids },
             new NpgsqlParameter<string[]> { TypedValue = merchants },
@@ -126,6 +127,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var byKey = new Dictionary<(string, string), IngestedEvent>();
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
+            await reader.NextResultAsync(cancellationToken); // past the plan settings' row
             while (await reader.ReadAsync(cancellationToken))
             {
                 var stored = new IngestedEvent(

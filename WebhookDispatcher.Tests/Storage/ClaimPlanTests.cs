@@ -85,7 +85,7 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (withSettings)
         {
-            await using var settings = new NpgsqlCommand(DeliveryStore.ClaimPlanSettingsSql, connection, transaction);
+            await using var settings = new NpgsqlCommand(StablePlans.CustomPlanSql, connection, transaction);
             await settings.ExecuteNonQueryAsync(ct);
         }
         await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + DeliveryStore.ClaimSql, connection, transaction);

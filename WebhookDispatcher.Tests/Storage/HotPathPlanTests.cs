@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using WebhookDispatcher.Core;
+using WebhookDispatcher.Core.Storage;
+using WebhookDispatcher.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace WebhookDispatcher.Tests.Storage;
+
+/// <summary>
+/// The outcome batch, the ingest and the next-due lookup read about what they touch, whatever the planner was told:
+/// statistics of nearly empty tables, and statements auto-prepared on them, then 100,000 deliveries in flight. What
+/// the server counted each call reading from <c>deliveries</c> is the measure (rows, never time). Without
+/// <see cref="StablePlans"/> the same outcome statement reads the whole table (checked too, so the trap is set).
+/// </summary>
+public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper output) : IClassFixture<ThrowawayPostgres>
+{
+    private const int Backlog = 100_000;
+    private const int Batch = 500;
+    private const string Worker = "worker-a";
+
+    [Fact]
+    public async Task AfterStatisticsOfEmptyTables_OutcomesIngestAndNextDueReadOnlyTheirRows()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = timeout.Token;
+        // As the services build theirs (ServiceDefaults): auto-prepare on. One connection, so every call below runs
+        // on the backend whose prepared statements and counters are looked at.
+        await using var dataSource = new NpgsqlDataSourceBuilder(server.ConnectionString)
+        {
+            ConnectionStringBuilder = { MaxAutoPrepare = 32, MaxPoolSize = 1 },
+        }.Build();
+        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ct);
+        var deliveries = new DeliveryStore(dataSource);
+        var events = new EventStore(dataSource);
+
+        // The trap: every statement run on tiny tables often enough for auto-prepare and the server's plan cache to
+        // keep what they plan now, and statistics that say the tables are tiny.
+        for (var i = 0; i < 10; i++)
+        {
+            await events.IngestAsync([NewEvent($"prime-{i}")], cancellationToken: ct);
+            var claimed = await deliveries.ClaimAsync(10, Worker, TimeSpan.FromMinutes(5), cancellationToken: ct);
+            await deliveries.RecordOutcomesAsync(claimed.Select(Delivered).ToList(), Worker, ct);
+            await RunUnguardedAsync(dataSource, [], ct);
+            await deliveries.NextDueAsync(ct);
+        }
+        await ExecuteAsync(dataSource, "ANALYZE", ct);
+        await ExecuteAsync(dataSource, $"""
+            INSERT INTO events (id, merchant_id, type, payload)
+            SELECT gen_random_uuid(), 'merchant_' || (g % 50), 'payment.succeeded', json_build_object('n', g) FROM generate_series(1, {Backlog}) g;
+            INSERT INTO deliveries (event_id, status, locked_by, locked_until, next_attempt_at)
+            SELECT id, 'in_flight', '{Worker}', now() + interval '5 minutes', now() + interval '5 minutes' FROM events WHERE merchant_id LIKE 'merchant_%';
+            """, ct);
+        var inFlight = await IdsAsync(dataSource, ct);
+        Assert.Equal(Backlog, inFlight.Count);
+
+        // The outcome statement without its settings reads the table.
+        var unguarded = await ReadsAsync(dataSource, () => RunUnguardedAsync(dataSource, inFlight.Take(Batch).Select(Delivered).ToList(), ct), ct);
+        output.WriteLine($"outcomes without the settings: {unguarded}");
+        Assert.True(unguarded.Total >= Backlog, $"The trap was not set: {unguarded}");
+
+        // The product's calls: each reads about one row per row it touches.
+        var updated = 0;
+        var outcomes = await ReadsAsync(dataSource, async () => updated = await deliveries.RecordOutcomesAsync(inFlight.Skip(Batch).Take(Batch).Select(Delivered).ToList(), Worker, ct), ct);
+        output.WriteLine($"RecordOutcomesAsync of {Batch}: {outcomes}");
+        Assert.Equal(Batch, updated);
+        Assert.Equal(0, outcomes.Sequential);
+        Assert.InRange(outcomes.Indexed, Batch, 3 * Batch);
+
+        // And joins them in one pass: a nested loop rescanned the batch once per row (200 × 200 in the drain).
+        var batch = inFlight.Skip(2 * Batch).Take(Batch).Select(Delivered).ToList();
+        var nested = await BatchRescansAsync(dataSource, StablePlans.Sql, batch, ct);
+        output.WriteLine($"outcomes with nested loops allowed: the batch scanned {nested:N0} times");
+        Assert.True(nested > 1, "The nested-loop trap was not set");
+        Assert.Equal(1, await BatchRescansAsync(dataSource, StablePlans.HashJoinsSql, batch, ct));
+
+        var ingested = 0;
+        var ingest = await ReadsAsync(dataSource, async () =>
+            ingested = (await events.IngestAsync(Enumerable.Range(0, 1000).Select(i => NewEvent($"merchant_{i % 50}")).ToList(), cancellationToken: ct))!.Count, ct);
+        output.WriteLine($"IngestAsync of 1,000: {ingest}");
+        Assert.Equal(1000, ingested);
+        Assert.Equal(0, ingest.Sequential);
+        Assert.InRange(ingest.Indexed, 0, 3 * 1000);
+
+        var nextDue = await ReadsAsync(dataSource, () => deliveries.NextDueAsync(ct), ct);
+        output.WriteLine($"NextDueAsync: {nextDue}");
+        Assert.Equal(0, nextDue.Sequential);
+        Assert.InRange(nextDue.Indexed, 0, 1000);
+    }
+
+    private static NewEvent NewEvent(string merchant) =>
+        new(Guid.NewGuid(), merchant, "payment.succeeded", """{"amount":1}""", null, null, null);
+
+    private static DeliveryOutcome Delivered(ClaimedDelivery delivery) => Delivered(delivery.Id);
+
+    private static DeliveryOutcome Delivered(long id) =>
+        new(id, 0, DeliveryStatus.Delivered, TimeSpan.Zero, true, 200, null, DateTimeOffset.UtcNow, 1.5);
+
+    /// <summary>
+    /// The outcome statement as it was before <see cref="StablePlans"/>: without the settings, and fencing on the status
+    /// rather than the rows' keys. To show the trap is real.
+    /// </summary>
+    private static async Task RunUnguardedAsync(NpgsqlDataSource dataSource, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken ct)
+    {
+        var command = DeliveryStore.RecordOutcomesCommand(outcomes, Worker);
+        var before = command.CommandText
+            .Replace("d.id = ANY ($1) AND ", "", StringComparison.Ordinal)
+            .Replace("d.locked_by = $10", "d.status = 'in_flight' AND d.locked_by = $10", StringComparison.Ordinal);
+        Assert.NotEqual(command.CommandText, before);
+        command.CommandText = before;
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(command);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>EXPLAIN ANALYZE of the outcome statement after the given settings, rolled back: how often the batch's rows were scanned.</summary>
+    private static async Task<long> BatchRescansAsync(NpgsqlDataSource dataSource, string settings, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var set = new NpgsqlCommand(settings, connection, transaction))
+        {
+            await set.ExecuteNonQueryAsync(ct);
+        }
+        var record = DeliveryStore.RecordOutcomesCommand(outcomes, Worker);
+        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + record.CommandText, connection, transaction);
+        foreach (NpgsqlParameter parameter in record.Parameters)
+        {
+            explain.Parameters.Add(parameter.Clone());
+        }
+        var json = (string)(await explain.ExecuteScalarAsync(ct))!;
+        await transaction.RollbackAsync(ct);
+        using var document = JsonDocument.Parse(json);
+        long loops = 0;
+        Visit(document.RootElement[0].GetProperty("Plan"), node =>
+        {
+            if (node.GetProperty("Node Type").GetString() == "CTE Scan" && node.GetProperty("CTE Name").GetString() == "r")
+            {
+                loops = Math.Max(loops, node.GetProperty("Actual Loops").GetInt64());
+            }
+        });
+        return loops;
+    }
+
+    private static void Visit(JsonElement node, Action<JsonElement> visit)
+    {
+        visit(node);
+        if (node.TryGetProperty("Plans", out var children))
+        {
+            foreach (var child in children.EnumerateArray())
+            {
+                Visit(child, visit);
+            }
+        }
+    }
+
+    private sealed record Reads(long Sequential, long Indexed)
+    {
+        public long Total => Sequential + Indexed;
+
+        public override string ToString() => $"deliveries read: {Sequential:N0} rows by sequential scans, {Indexed:N0} by index scans";
+    }
+
+    /// <summary>What the server counted the call reading from deliveries.</summary>
+    private static async Task<Reads> ReadsAsync(NpgsqlDataSource dataSource, Func<Task> call, CancellationToken ct)
+    {
+        var before = await TableReadsAsync(dataSource, ct);
+        await call();
+        var after = await TableReadsAsync(dataSource, ct);
+        return new Reads(after.Sequential - before.Sequential, after.Indexed - before.Indexed);
+    }
+
+    private static async Task<Reads> TableReadsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        // The only connection in the pool is the one the calls used: flush its counters, then read them afresh.
+        await ExecuteAsync(dataSource, "SELECT pg_stat_force_next_flush()", ct);
+        await ExecuteAsync(dataSource, "SELECT 1", ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using (var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", connection))
+        {
+            await clear.ExecuteNonQueryAsync(ct);
+        }
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(seq_tup_read, 0), coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = 'deliveries'", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new Reads(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static async Task<List<long>> IdsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT id FROM deliveries WHERE locked_by = '{Worker}' ORDER BY id");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var ids = new List<long>();
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+        return ids;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
