@@ -110,6 +110,9 @@ public static class Extensions
             })
             // The handler pools connections and refreshes DNS itself (PooledConnectionLifetime); rotating it would only drop them.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // The factory's logging handlers log nothing above Information and open a log scope for every request; each
+            // attempt has its own log lines and span (AttemptLog, WebhookSender).
+            .RemoveAllLoggers()
             .AddResilienceHandler("delivery", (pipeline, context) =>
             {
                 var settings = context.ServiceProvider.GetRequiredService<IOptions<DispatcherOptions>>().Value;
