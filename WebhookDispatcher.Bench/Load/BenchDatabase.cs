@@ -105,8 +105,11 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
     /// <summary>
     /// History: events <paramref name="from"/> to <paramref name="to"/> (ids from the number, below every v7 id the
     /// engine makes), each delivered a day ago on its first attempt, with that attempt. Retention (30 days) keeps them.
+    /// The rows are consistent by construction, so their foreign-key checks are skipped as pg_restore skips them
+    /// (session_replication_role, reset when the connection goes back to the pool): 500,000 load in 11 s instead of 21.
     /// </summary>
     public Task LoadHistoryAsync(long from, long to, CancellationToken cancellationToken = default) => Execute($"""
+        SET session_replication_role = replica;
         INSERT INTO events (id, merchant_id, type, payload, traceparent, created_at)
         SELECT lpad(to_hex(g), 32, '0')::uuid, 'merchant_' || (g % 50), 'payment.succeeded',
                json_build_object('merchantId', 'merchant_' || (g % 50), 'amount', 1000 + g % 9000, 'currency', 'INR', 'transactionId', 'txn_' || g),
@@ -118,6 +121,7 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
         INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, worker_id)
         SELECT d.id, 1, d.delivered_at, 2.0, 200, 'history'
         FROM deliveries d WHERE d.event_id BETWEEN lpad(to_hex({from}::bigint), 32, '0')::uuid AND lpad(to_hex({to}::bigint), 32, '0')::uuid;
+        RESET session_replication_role;
         """, cancellationToken);
 
     public Task ExecuteAsync(string sql, CancellationToken cancellationToken = default) => Execute(sql, cancellationToken);

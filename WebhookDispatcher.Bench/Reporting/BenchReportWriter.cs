@@ -107,7 +107,7 @@ public static class BenchReportWriter
     private static string DrainRow(string name, DrainRun d, BenchReport r)
     {
         var row = Row(name, $"{N(d.PerS)} del/s", N(r.DrainCeilingPerS), Pct(d.CeilingRatio),
-            $"{(d.DatabaseCeilingRatio > 0 ? $"{Pct(d.DatabaseCeilingRatio)} of the database's {N(r.DrainDatabaseCeilingPerS)}/s; " : "")}warm {N(d.WarmPerS)}/s; {d.WindowSeconds} s ({d.WallSeconds} s with start-up); {d.Delivered:N0} delivered, {d.Duplicates} dup; attempt p50 {d.AttemptP50Ms} ms, p99 {d.AttemptP99Ms} ms; " +
+            $"{(d.DatabaseCeilingRatio > 0 ? $"{Pct(d.DatabaseCeilingRatio)} of the database's {N(r.DrainDatabaseCeilingPerS)}/s; " : "")}warm {N(d.WarmPerS)}/s{(d.WarmEngineCpuUsPerDelivery > 0 ? $" at {N(d.WarmEngineCpuUsPerDelivery)} µs engine CPU per delivery" : "")}; {d.WindowSeconds} s ({d.WallSeconds} s with start-up); {d.Delivered:N0} delivered, {d.Duplicates} dup; attempt p50 {d.AttemptP50Ms} ms, p99 {d.AttemptP99Ms} ms; " +
             $"backends waiting on locks {d.LockWaitingBackends}, on LWLocks {d.LWLockWaitingBackends} (mean of samples); cores {Cores(d.CoresUsed)}{Per(d.Cost, "delivery")}");
         return row;
     }

@@ -57,7 +57,8 @@ public sealed record DrainRun(
     UnitCost? Cost = null,
     double LockWaitingBackends = 0,
     double LWLockWaitingBackends = 0,
-    double DatabaseCeilingRatio = 0);
+    double DatabaseCeilingRatio = 0,
+    double WarmEngineCpuUsPerDelivery = 0);
 
 /// <summary>The Worker's own claim and outcome SQL in a loop without HTTP: the database's rate for the drain.</summary>
 public sealed record DrainCeiling(
@@ -143,6 +144,8 @@ public sealed record BenchReport
     public double DrainDatabaseCeilingPerS { get; init; }
     public double DrainDatabaseCeilingRatio { get; init; }
     public double DrainEngineCpuUsPerDelivery { get; init; }
+    /// <summary>The same over the warm window (the last 80% of the deliveries): the engine's cost once a fresh Worker has compiled its code.</summary>
+    public double DrainWarmEngineCpuUsPerDelivery { get; init; }
     public double DrainTransactionsPerDelivery { get; init; }
     public double DrainWalBytesPerDelivery { get; init; }
     public double IngestEngineCpuUsPerEvent { get; init; }

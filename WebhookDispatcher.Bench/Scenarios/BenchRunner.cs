@@ -133,6 +133,7 @@ public static class BenchRunner
             DrainDatabaseCeilingPerS = drainCeiling?.PerS ?? 0,
             DrainDatabaseCeilingRatio = oneWorker.DatabaseCeilingRatio,
             DrainEngineCpuUsPerDelivery = oneWorker.Cost?.EngineCpuUsPerUnit ?? 0,
+            DrainWarmEngineCpuUsPerDelivery = oneWorker.WarmEngineCpuUsPerDelivery,
             DrainTransactionsPerDelivery = oneWorker.Cost?.TransactionsPerUnit ?? 0,
             DrainWalBytesPerDelivery = oneWorker.Cost?.WalBytesPerUnit ?? 0,
             IngestEngineCpuUsPerEvent = bestIngest.Cost?.EngineCpuUsPerUnit ?? 0,

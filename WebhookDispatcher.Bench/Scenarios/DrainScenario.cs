@@ -9,7 +9,7 @@ namespace WebhookDispatcher.Bench.Scenarios;
 /// recorded delivered. The rate is over the window from the first webhook's arrival to the last outcome written,
 /// so process start-up (not the engine's) is left out; the wall time including start-up is reported beside it.
 /// Fresh processes spend the first seconds compiling (a fifth of a Worker's CPU went to the JIT in a 13 s drain),
-/// so the rate of the last 80% of the deliveries, warmed up, is reported too.
+/// so the rate of the last 80% of the deliveries, warmed up, and the engine's CPU per delivery over them are reported too.
 /// </summary>
 public static class DrainScenario
 {
@@ -41,6 +41,10 @@ public static class DrainScenario
         var wall = Stopwatch.StartNew();
         var starting = context.System.ScaleWorkersAsync(workers, cancellationToken);
         Dictionary<string, Dictionary<int, double>>? cpuBefore = null;
+        // From the fifth of the deliveries on, the Worker has compiled its pipeline: the warm window's own CPU.
+        var warmFrom = deliveries / 5;
+        Dictionary<string, Dictionary<int, double>>? cpuWarm = null;
+        long receivedWarm = 0;
         long outstanding = deliveries;
         await using (new LiveProgress($"drain: {workers} worker(s)", elapsed =>
         {
@@ -56,6 +60,11 @@ public static class DrainScenario
                 {
                     cpuBefore = context.CpuSnapshot();
                     meter.RestartCpu();
+                }
+                if (cpuWarm is null && context.Receiver.Received >= warmFrom)
+                {
+                    cpuWarm = context.CpuSnapshot();
+                    receivedWarm = context.Receiver.Received;
                 }
                 if (cpuBefore is not null)
                 {
@@ -96,13 +105,14 @@ public static class DrainScenario
         var cost = await meter.CostAsync(delivered, cancellationToken);
         // Counts the bench's own progress queries too (a few a second): an upper bound.
         var transactions = await context.Database.TransactionsAsync(cancellationToken) - transactionsBefore;
-        var warmFrom = deliveries / 5;
         var warmWindow = Stopwatch.GetElapsedTime(context.Receiver.NthArrival(warmFrom), end);
         var warmPerS = Math.Round((deliveries - warmFrom) / warmWindow.TotalSeconds, 1);
         return new DrainRun(workers, deliveries, perS, warmPerS, Math.Round(window.TotalSeconds, 2), Math.Round(wall.Elapsed.TotalSeconds, 2),
             delivered, context.Receiver.Received, context.Receiver.Duplicates,
             Hosting.ProcessCpu.CoresUsed(cpuBefore ?? cpuAfter, cpuAfter, window), IngestScenario.Ratio(perS, receiverCeiling), attemptP50, attemptP99,
             Math.Round(transactions / (double)Math.Max(1, delivered), 3), cost,
-            Math.Round(lockWaiting / (double)Math.Max(1, samples), 2), Math.Round(lwlockWaiting / (double)Math.Max(1, samples), 2));
+            Math.Round(lockWaiting / (double)Math.Max(1, samples), 2), Math.Round(lwlockWaiting / (double)Math.Max(1, samples), 2),
+            WarmEngineCpuUsPerDelivery: cpuWarm is null ? 0
+                : UnitCost.From(Hosting.ProcessCpu.CpuSeconds(cpuWarm, cpuAfter), delivered - receivedWarm, 0, 0).EngineCpuUsPerUnit);
     }
 }
