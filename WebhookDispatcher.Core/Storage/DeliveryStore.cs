@@ -153,6 +153,14 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     private const string CountByStatusSql = "SELECT status, count(*) FROM deliveries GROUP BY status";
 
+    // What is still in the queue, and the dead letters waiting for review: each through its partial index
+    // (deliveries_due, deliveries_dead), so the count is as large as the queue, whatever the history holds.
+    private const string CountQueuedSql = """
+        SELECT status, count(*) FROM deliveries WHERE status IN ('pending', 'in_flight') GROUP BY status
+        UNION ALL
+        SELECT 'dead', count(*) FROM deliveries WHERE status = 'dead'
+        """;
+
     // The target shown is where the next attempt goes: the endpoint's current URL, which may have changed since
     // the event was queued (the Worker reads it the same way when it claims).
     private const string DeliveryColumns = """
@@ -367,7 +375,27 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Deliveries by status, every status present (zero when none).</summary>
+    /// <summary>
+    /// Pending, in-flight and dead deliveries (zero when none), under <see cref="StablePlans"/>: reads the queue and
+    /// the dead letters, never the delivered history (counting that read all of <c>deliveries</c>: with 10,000,000
+    /// delivered, about 2 s of a core per count).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountQueuedAsync(CancellationToken cancellationToken = default)
+    {
+        var counts = new Dictionary<string, long> { [DeliveryStatus.Pending] = 0, [DeliveryStatus.InFlight] = 0, [DeliveryStatus.Dead] = 0 };
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(StablePlans.Command());
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(CountQueuedSql));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
+
+    /// <summary>Deliveries by status, every status present (zero when none): reads the whole table.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(CancellationToken cancellationToken = default)
     {
         var counts = DeliveryStatus.All.ToDictionary(s => s, _ => 0L);

@@ -89,6 +89,39 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
         Assert.InRange(nextDue.Indexed, 0, 1000);
     }
 
+    [Fact]
+    public async Task TheQueueDepthCountReadsTheQueueNotTheHistory()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = timeout.Token;
+        // A database of its own on the same server: the other test's rows are not this one's.
+        await server.ExecuteAsync("CREATE DATABASE queue_depth");
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "queue_depth", MaxAutoPrepare = 32, MaxPoolSize = 1 }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ct);
+        await ExecuteAsync(dataSource, $"""
+            INSERT INTO events (id, merchant_id, type, payload)
+            SELECT gen_random_uuid(), 'merchant_' || (g % 50), 'payment.succeeded', json_build_object('n', g) FROM generate_series(1, {Backlog + 60}) g;
+            INSERT INTO deliveries (event_id, status, next_attempt_at, delivered_at)
+            SELECT id, 'delivered', now() - interval '1 day', now() - interval '1 day' FROM events;
+            UPDATE deliveries SET status = 'pending', next_attempt_at = now() WHERE id <= 30;
+            UPDATE deliveries SET status = 'in_flight', locked_by = 'w', locked_until = now() + interval '1 minute', next_attempt_at = now() + interval '1 minute' WHERE id BETWEEN 31 AND 50;
+            UPDATE deliveries SET status = 'dead' WHERE id BETWEEN 51 AND 60;
+            ANALYZE;
+            """, ct);
+        var deliveries = new DeliveryStore(dataSource);
+
+        IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>();
+        var reads = await ReadsAsync(dataSource, async () => counts = await deliveries.CountQueuedAsync(ct), ct);
+        output.WriteLine($"CountQueuedAsync beside {Backlog:N0} delivered: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}; {reads}");
+        Assert.Equal(30, counts[DeliveryStatus.Pending]);
+        Assert.Equal(20, counts[DeliveryStatus.InFlight]);
+        Assert.Equal(10, counts[DeliveryStatus.Dead]);
+        Assert.False(counts.ContainsKey(DeliveryStatus.Delivered));
+        Assert.Equal(0, reads.Sequential);
+        Assert.InRange(reads.Indexed, 0, 2 * 60);
+    }
+
     private static NewEvent NewEvent(string merchant) =>
         new(Guid.NewGuid(), merchant, "payment.succeeded", """{"amount":1}""", null, null, null);
 
