@@ -261,6 +261,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return record.RecordsAffected;
     }
 
+    /// <summary>The outcome statement with its arrays, for <see cref="RecordOutcomesAsync"/>'s batch (and the plan tests).</summary>
     internal static NpgsqlBatchCommand RecordOutcomesCommand(IReadOnlyList<DeliveryOutcome> outcomes, string workerId)
     {
         var count = outcomes.Count;
