@@ -37,7 +37,7 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
             return [];
         }
         await using var command = dataSource.CreateCommand("""
-            SELECT calls, rows, total_exec_time + total_plan_time, shared_blks_hit + shared_blks_read, regexp_replace(query, '\s+', ' ', 'g')
+            SELECT calls, rows, total_exec_time + total_plan_time, shared_blks_hit + shared_blks_read, regexp_replace(query, '\s+', ' ', 'g'), total_plan_time
             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
             ORDER BY total_exec_time + total_plan_time DESC LIMIT $1
             """);
@@ -46,7 +46,7 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            top.Add(new StatementTime(reader.GetString(4), reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetInt64(3)));
+            top.Add(new StatementTime(reader.GetString(4), reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetInt64(3), reader.GetDouble(5)));
         }
         return top;
     }
@@ -62,9 +62,10 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
         {
             var perCall = statement.Calls == 0 ? 0 : statement.Rows / (double)statement.Calls;
             var text = statement.Query.Length > 90 ? statement.Query[..90] + "…" : statement.Query;
-            Console.WriteLine($"      {statement.TotalMs * 1000 / units,8:N1} µs {statement.Blocks / (double)units,7:N1} buffers  {statement.Calls,7:N0} calls of {perCall,6:N1} rows  {text}");
+            Console.WriteLine($"      {statement.TotalMs * 1000 / units,8:N1} µs (planning {statement.PlanMs * 1000 / units,6:N1}) {statement.Blocks / (double)units,7:N1} buffers  {statement.Calls,7:N0} calls of {perCall,6:N1} rows  {text}");
         }
     }
 }
 
-public sealed record StatementTime(string Query, long Calls, long Rows, double TotalMs, long Blocks);
+/// <param name="TotalMs">Planning and execution.</param>
+public sealed record StatementTime(string Query, long Calls, long Rows, double TotalMs, long Blocks, double PlanMs);

@@ -65,6 +65,8 @@ public static class CeilingScenario
     private static async Task<IngestLevel> DatabaseSingleAsync(BenchContext context, int connections, CancellationToken cancellationToken)
     {
         var store = context.Database.Events;
+        var statements = context.Database.Statements;
+        await statements.ResetAsync(cancellationToken);
         var cpu = context.CpuSnapshot();
         var result = await ClosedLoop.RunAsync(connections, context.Plan.IngestDuration, async (n, ct) =>
         {
@@ -72,6 +74,7 @@ public static class CeilingScenario
             return stored?.Count ?? 0;
         }, "ceiling: database, 1 event", cancellationToken);
         var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
+        StatementStatistics.Print(await statements.TopAsync(6, cancellationToken), result.Units, "event");
         return new IngestLevel(connections, result.UnitsPerSecond, result.Latency, result.Units, result.Failures, result.Units, cores);
     }
 

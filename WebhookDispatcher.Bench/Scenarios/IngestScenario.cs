@@ -25,6 +25,8 @@ public static class IngestScenario
             using var api = context.CreateApiClient(connections);
             var accepted = new ConcurrentBag<Guid>();
             var meter = await CostMeter.StartAsync(context, cancellationToken);
+            var statements = context.Database.Statements;
+            await statements.ResetAsync(cancellationToken);
             var cpu = context.CpuSnapshot();
             var result = await ClosedLoop.RunAsync(connections, context.Plan.IngestDuration, async (n, ct) =>
             {
@@ -37,6 +39,7 @@ public static class IngestScenario
             }, $"ingest: POST /events", cancellationToken);
             var cores = Hosting.ProcessCpu.CoresUsed(cpu, context.CpuSnapshot(), result.Elapsed);
             await meter.StopAsync(cancellationToken);
+            StatementStatistics.Print(await statements.TopAsync(6, cancellationToken), result.Units, "event");
             var cost = await meter.CostAsync(result.Units, cancellationToken);
             var verified = await context.Database.CountStoredAsync(accepted, cancellationToken);
             // The ceiling is the database's best rate for the same statement: batched, as the Api batches it.
