@@ -80,8 +80,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Stores events and their deliveries atomically: the inserts and the read-back go in one batch, under
-    /// <see cref="StablePlans"/>, which PostgreSQL runs as one implicit transaction, so when this returns every event is committed, and one
-    /// round trip is all it costs. Results come back in the order of <paramref name="events"/>.
+    /// <see cref="StablePlans"/>, which PostgreSQL runs as one implicit transaction, so when this returns every
+    /// event is committed, and one round trip is all it costs. Results come back in the order of <paramref name="events"/>.
     /// </summary>
     /// <param name="accept">
     /// Asked before committing when an event carries an idempotency key (so a repeat may be found): returning

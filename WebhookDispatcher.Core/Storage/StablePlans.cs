@@ -19,9 +19,8 @@ namespace WebhookDispatcher.Core.Storage;
 /// </list>
 /// So each runs after one of these, in the same implicit transaction (a batch, one round trip): sequential scans,
 /// bitmap scans and sorts disabled, which leaves the keyed index paths, and no JIT; and a plan-cache mode chosen for
-/// the statement. The statements are written so
-/// that a keyed path exists: their rows come by primary key, or by an index whose first column they give. The
-/// settings end with the transaction.
+/// the statement. The statements are written so that a keyed path exists: their rows come by primary key, or by an
+/// index whose first column they give. The settings end with the transaction.
 /// </summary>
 internal static class StablePlans
 {
