@@ -34,12 +34,12 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
 
         // The trap: statistics of empty tables, and claims on them often enough that auto-prepare and the server's
         // plan cache would keep a plan made now.
-        await ExecuteAsync(dataSource, "ANALYZE", ct);
+        await ServerReads.ExecuteAsync(dataSource, "ANALYZE", ct);
         for (var i = 0; i < 10; i++)
         {
             Assert.Empty(await store.ClaimAsync(Limit, "worker-a", TimeSpan.FromSeconds(30), cancellationToken: ct));
         }
-        await ExecuteAsync(dataSource, $"""
+        await ServerReads.ExecuteAsync(dataSource, $"""
             INSERT INTO events (id, merchant_id, type, payload)
             SELECT gen_random_uuid(), 'merchant_' || (g % 50), 'payment.succeeded', json_build_object('n', g) FROM generate_series(1, {Backlog}) g;
             INSERT INTO deliveries (event_id, next_attempt_at) SELECT id, now() - random() * interval '1 hour' FROM events;
@@ -61,14 +61,14 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
 
         // And the product's own call, on the connection whose statements were prepared on the empty tables: what
         // the server counted it reading.
-        var before = await TableReadsAsync(dataSource, ct);
+        var before = await ServerReads.SoFarAsync(dataSource, "deliveries", ct);
         var claimed = await store.ClaimAsync(Limit, "worker-b", TimeSpan.FromSeconds(30), cancellationToken: ct);
-        var after = await TableReadsAsync(dataSource, ct);
-        output.WriteLine($"ClaimAsync: {claimed.Count} claimed; deliveries read: {after.SeqTuples - before.SeqTuples} by sequential scans, {after.IndexTuples - before.IndexTuples} by index scans");
+        var after = await ServerReads.SoFarAsync(dataSource, "deliveries", ct);
+        output.WriteLine($"ClaimAsync: {claimed.Count} claimed; deliveries read: {after.Sequential - before.Sequential} by sequential scans, {after.Indexed - before.Indexed} by index scans");
         Assert.Equal(Limit, claimed.Count);
         Assert.Equal(Limit, claimed.Select(c => c.Id).Distinct().Count());
-        Assert.Equal(0, after.SeqTuples - before.SeqTuples);
-        Assert.InRange(after.IndexTuples - before.IndexTuples, Limit, 3 * Limit);
+        Assert.Equal(0, after.Sequential - before.Sequential);
+        Assert.InRange(after.Indexed - before.Indexed, Limit, 3 * Limit);
         Assert.Equal((long)Limit, await ScalarAsync(dataSource, "SELECT count(*) FROM deliveries WHERE status = 'in_flight' AND locked_by = 'worker-b' AND locked_until > now()", ct));
     }
 
@@ -98,8 +98,7 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement[0].GetProperty("Plan");
-        var nodes = new List<JsonElement>();
-        Collect(root, nodes);
+        var nodes = ServerReads.PlanNodes(root);
         long rowsRead = 0, candidateBuffers = 0;
         var fullReads = new List<string>();
         foreach (var node in nodes)
@@ -122,43 +121,7 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
             Long(root, "Temp Read Blocks") + Long(root, "Temp Written Blocks"), fullReads);
     }
 
-    private static void Collect(JsonElement node, List<JsonElement> nodes)
-    {
-        nodes.Add(node);
-        if (node.TryGetProperty("Plans", out var children))
-        {
-            foreach (var child in children.EnumerateArray())
-            {
-                Collect(child, nodes);
-            }
-        }
-    }
-
     private static long Long(JsonElement node, string name) => node.TryGetProperty(name, out var value) ? (long)value.GetDouble() : 0;
-
-    /// <summary>What the server has counted read from deliveries so far, this backend's last statements included.</summary>
-    private static async Task<(long SeqTuples, long IndexTuples)> TableReadsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        // The only connection in the pool is the one ClaimAsync used: flush its counters, then read them afresh.
-        await ExecuteAsync(dataSource, "SELECT pg_stat_force_next_flush()", ct);
-        await ExecuteAsync(dataSource, "SELECT 1", ct);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using (var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", connection))
-        {
-            await clear.ExecuteNonQueryAsync(ct);
-        }
-        await using var command = new NpgsqlCommand(
-            "SELECT coalesce(seq_tup_read, 0), coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = 'deliveries'", connection);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
     {

@@ -45,8 +45,8 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
             await RunUnguardedAsync(dataSource, [], ct);
             await deliveries.NextDueAsync(ct);
         }
-        await ExecuteAsync(dataSource, "ANALYZE", ct);
-        await ExecuteAsync(dataSource, $"""
+        await ServerReads.ExecuteAsync(dataSource, "ANALYZE", ct);
+        await ServerReads.ExecuteAsync(dataSource, $"""
             INSERT INTO events (id, merchant_id, type, payload)
             SELECT gen_random_uuid(), 'merchant_' || (g % 50), 'payment.succeeded', json_build_object('n', g) FROM generate_series(1, {Backlog}) g;
             INSERT INTO deliveries (event_id, status, locked_by, locked_until, next_attempt_at)
@@ -56,13 +56,13 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
         Assert.Equal(Backlog, inFlight.Count);
 
         // The outcome statement without its settings reads the table.
-        var unguarded = await ReadsAsync(dataSource, () => RunUnguardedAsync(dataSource, inFlight.Take(Batch).Select(Delivered).ToList(), ct), ct);
+        var unguarded = await ServerReads.DuringAsync(dataSource, () => RunUnguardedAsync(dataSource, inFlight.Take(Batch).Select(Delivered).ToList(), ct), ct);
         output.WriteLine($"outcomes without the settings: {unguarded}");
         Assert.True(unguarded.Total >= Backlog, $"The trap was not set: {unguarded}");
 
         // The product's calls: each reads about one row per row it touches.
         var updated = 0;
-        var outcomes = await ReadsAsync(dataSource, async () => updated = await deliveries.RecordOutcomesAsync(inFlight.Skip(Batch).Take(Batch).Select(Delivered).ToList(), Worker, ct), ct);
+        var outcomes = await ServerReads.DuringAsync(dataSource, async () => updated = await deliveries.RecordOutcomesAsync(inFlight.Skip(Batch).Take(Batch).Select(Delivered).ToList(), Worker, ct), ct);
         output.WriteLine($"RecordOutcomesAsync of {Batch}: {outcomes}");
         Assert.Equal(Batch, updated);
         Assert.Equal(0, outcomes.Sequential);
@@ -76,19 +76,19 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
         Assert.Equal(1, await BatchRescansAsync(dataSource, StablePlans.HashJoinsSql, batch, ct));
 
         var ingested = 0;
-        var ingest = await ReadsAsync(dataSource, async () =>
+        var ingest = await ServerReads.DuringAsync(dataSource, async () =>
             ingested = (await events.IngestAsync(Enumerable.Range(0, 1000).Select(i => NewEvent($"merchant_{i % 50}")).ToList(), cancellationToken: ct))!.Count, ct);
         output.WriteLine($"IngestAsync of 1,000: {ingest}");
         Assert.Equal(1000, ingested);
         Assert.Equal(0, ingest.Sequential);
         Assert.InRange(ingest.Indexed, 0, 3 * 1000);
-        var ingestEvents = await ReadsAsync(dataSource, async () =>
+        var ingestEvents = await ServerReads.DuringAsync(dataSource, async () =>
             await events.IngestAsync(Enumerable.Range(0, 1000).Select(i => NewEvent($"merchant_{i % 50}")).ToList(), cancellationToken: ct), ct, "events");
         output.WriteLine($"IngestAsync of 1,000 more, from events: {ingestEvents}");
         Assert.Equal(0, ingestEvents.Sequential);
         Assert.InRange(ingestEvents.Indexed, 0, 3 * 1000);
 
-        var nextDue = await ReadsAsync(dataSource, () => deliveries.NextDueAsync(ct), ct);
+        var nextDue = await ServerReads.DuringAsync(dataSource, () => deliveries.NextDueAsync(ct), ct);
         output.WriteLine($"NextDueAsync: {nextDue}");
         Assert.Equal(0, nextDue.Sequential);
         Assert.InRange(nextDue.Indexed, 0, 1000);
@@ -104,7 +104,7 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
         var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "queue_depth", MaxAutoPrepare = 32, MaxPoolSize = 1 }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ct);
-        await ExecuteAsync(dataSource, $"""
+        await ServerReads.ExecuteAsync(dataSource, $"""
             INSERT INTO events (id, merchant_id, type, payload)
             SELECT gen_random_uuid(), 'merchant_' || (g % 50), 'payment.succeeded', json_build_object('n', g) FROM generate_series(1, {Backlog + 60}) g;
             INSERT INTO deliveries (event_id, status, next_attempt_at, delivered_at)
@@ -117,7 +117,7 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
         var deliveries = new DeliveryStore(dataSource);
 
         IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>();
-        var reads = await ReadsAsync(dataSource, async () => counts = await deliveries.CountQueuedAsync(ct), ct);
+        var reads = await ServerReads.DuringAsync(dataSource, async () => counts = await deliveries.CountQueuedAsync(ct), ct);
         output.WriteLine($"CountQueuedAsync beside {Backlog:N0} delivered: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}; {reads}");
         Assert.Equal(30, counts[DeliveryStatus.Pending]);
         Assert.Equal(20, counts[DeliveryStatus.InFlight]);
@@ -171,60 +171,14 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
         await transaction.RollbackAsync(ct);
         using var document = JsonDocument.Parse(json);
         long loops = 0;
-        Visit(document.RootElement[0].GetProperty("Plan"), node =>
+        foreach (var node in ServerReads.PlanNodes(document.RootElement[0].GetProperty("Plan")))
         {
             if (node.GetProperty("Node Type").GetString() == "CTE Scan" && node.GetProperty("CTE Name").GetString() == "r")
             {
                 loops = Math.Max(loops, node.GetProperty("Actual Loops").GetInt64());
             }
-        });
+        }
         return loops;
-    }
-
-    private static void Visit(JsonElement node, Action<JsonElement> visit)
-    {
-        visit(node);
-        if (node.TryGetProperty("Plans", out var children))
-        {
-            foreach (var child in children.EnumerateArray())
-            {
-                Visit(child, visit);
-            }
-        }
-    }
-
-    private sealed record Reads(long Sequential, long Indexed)
-    {
-        public long Total => Sequential + Indexed;
-
-        public override string ToString() => $"{Sequential:N0} rows read by sequential scans, {Indexed:N0} by index scans";
-    }
-
-    /// <summary>What the server counted the call reading from the table.</summary>
-    private static async Task<Reads> ReadsAsync(NpgsqlDataSource dataSource, Func<Task> call, CancellationToken ct, string table = "deliveries")
-    {
-        var before = await TableReadsAsync(dataSource, table, ct);
-        await call();
-        var after = await TableReadsAsync(dataSource, table, ct);
-        return new Reads(after.Sequential - before.Sequential, after.Indexed - before.Indexed);
-    }
-
-    private static async Task<Reads> TableReadsAsync(NpgsqlDataSource dataSource, string table, CancellationToken ct)
-    {
-        // The only connection in the pool is the one the calls used: flush its counters, then read them afresh.
-        await ExecuteAsync(dataSource, "SELECT pg_stat_force_next_flush()", ct);
-        await ExecuteAsync(dataSource, "SELECT 1", ct);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using (var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", connection))
-        {
-            await clear.ExecuteNonQueryAsync(ct);
-        }
-        await using var command = new NpgsqlCommand(
-            "SELECT coalesce(seq_tup_read, 0), coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = $1", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new Reads(reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static async Task<List<long>> IdsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
@@ -237,11 +191,5 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
             ids.Add(reader.GetInt64(0));
         }
         return ids;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync(ct);
     }
 }
