@@ -27,6 +27,16 @@ public static class WebhooksDataExtensions
             {
                 dataSource.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             }
+            // No reset of a connection's session state when it goes back to the pool, unless the connection string
+            // asks for one: the engine leaves none behind (its plan settings are set_config(..., true), which end
+            // with the transaction; the migrator releases its advisory lock itself), and Npgsql still rolls back a
+            // transaction left open. The reset was five more statements, and one more transaction, on every pooled
+            // use: with group commit that is most of a batch's overhead. Bench's ingest, 64 connections: 7,077 →
+            // 8,907 events/s, PostgreSQL 101 → 77 µs and the Api 86 → 70 µs per event, transactions 0.168 → 0.082.
+            if (!Names(dataSource.ConnectionString, "No Reset On Close", "NoResetOnClose"))
+            {
+                dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+            }
             // SQL is traced as part of something (a request, a delivery attempt), never on its own: a Worker's
             // claim and poll queries, several a second, would otherwise each be a one-span trace burying the rest.
             dataSource.ConfigureTracing(tracing => tracing
@@ -34,6 +44,13 @@ public static class WebhooksDataExtensions
                 .ConfigureBatchFilter(_ => Activity.Current is not null));
         });
         return builder;
+    }
+
+    /// <summary>Whether a connection string sets a keyword (under either of its spellings), whatever its value.</summary>
+    private static bool Names(string? connectionString, params string[] keywords)
+    {
+        var parsed = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString ?? "" };
+        return keywords.Any(parsed.ContainsKey);
     }
 
     /// <summary>

@@ -9,12 +9,12 @@ namespace WebhookDispatcher.Bench.Load;
 /// </summary>
 public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
 {
-    // Prepared statements, as the services' data sources have (ServiceDefaults' AddNpgsqlDataSource), so the
-    // database ceiling runs the ingestion SQL exactly as the Api does.
+    // Prepared statements and no reset on return to the pool, as the services' data sources have (ServiceDefaults'
+    // AddWebhooksDataSource), so the database ceiling runs the ingestion SQL exactly as the Api does.
     private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(connectionString)
     {
         Name = "bench",
-        ConnectionStringBuilder = { MaxAutoPrepare = 32 },
+        ConnectionStringBuilder = { MaxAutoPrepare = 32, NoResetOnClose = true },
     }.Build();
 
     public EventStore Events => new(_dataSource);
