@@ -62,9 +62,14 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
         // And the product's own call, on the connection whose statements were prepared on the empty tables: what
         // the server counted it reading.
         var before = await ServerReads.SoFarAsync(dataSource, "deliveries", ct);
+        var eventsBefore = await ServerReads.SoFarAsync(dataSource, "events", ct);
         var claimed = await store.ClaimAsync(Limit, "worker-b", TimeSpan.FromSeconds(30), cancellationToken: ct);
         var after = await ServerReads.SoFarAsync(dataSource, "deliveries", ct);
-        output.WriteLine($"ClaimAsync: {claimed.Count} claimed; deliveries read: {after.Sequential - before.Sequential} by sequential scans, {after.Indexed - before.Indexed} by index scans");
+        var eventsAfter = await ServerReads.SoFarAsync(dataSource, "events", ct);
+        output.WriteLine($"ClaimAsync: {claimed.Count} claimed; deliveries read: {after.Sequential - before.Sequential} by sequential scans, {after.Indexed - before.Indexed} by index scans; events: {eventsAfter.Sequential - eventsBefore.Sequential} and {eventsAfter.Indexed - eventsBefore.Indexed}");
+        // Each claimed delivery's event, found by its key.
+        Assert.Equal(0, eventsAfter.Sequential - eventsBefore.Sequential);
+        Assert.InRange(eventsAfter.Indexed - eventsBefore.Indexed, Limit, 2 * Limit);
         Assert.Equal(Limit, claimed.Count);
         Assert.Equal(Limit, claimed.Select(c => c.Id).Distinct().Count());
         Assert.Equal(0, after.Sequential - before.Sequential);
@@ -85,7 +90,7 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (withSettings)
         {
-            await using var settings = new NpgsqlCommand(StablePlans.CustomPlanSql, connection, transaction);
+            await using var settings = new NpgsqlCommand(StablePlans.Sql, connection, transaction);
             await settings.ExecuteNonQueryAsync(ct);
         }
         await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + DeliveryStore.ClaimSql, connection, transaction);
