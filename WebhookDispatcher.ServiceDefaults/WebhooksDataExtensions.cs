@@ -33,7 +33,7 @@ public static class WebhooksDataExtensions
             // transaction left open. The reset was five more statements, and one more transaction, on every pooled
             // use: with group commit that is most of a batch's overhead. Bench's ingest, 64 connections: 7,077 →
             // 8,907 events/s, PostgreSQL 101 → 77 µs and the Api 86 → 70 µs per event, transactions 0.168 → 0.082.
-            if (!Names(dataSource.ConnectionString, "No Reset On Close", "NoResetOnClose"))
+            if (!SetsKeyword(dataSource.ConnectionString, "No Reset On Close", "NoResetOnClose"))
             {
                 dataSource.ConnectionStringBuilder.NoResetOnClose = true;
             }
@@ -47,7 +47,7 @@ public static class WebhooksDataExtensions
     }
 
     /// <summary>Whether a connection string sets a keyword (under either of its spellings), whatever its value.</summary>
-    private static bool Names(string? connectionString, params string[] keywords)
+    private static bool SetsKeyword(string? connectionString, params string[] keywords)
     {
         var parsed = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString ?? "" };
         return keywords.Any(parsed.ContainsKey);
