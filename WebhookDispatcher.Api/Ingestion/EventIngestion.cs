@@ -89,8 +89,11 @@ public sealed class EventIngestion(
         {
             if (newEvents is [{ IdempotencyKey: null } single])
             {
-                // The common case, one event without a key: committed together with whatever else is arriving.
-                stored = [await batcher.IngestAsync(single)];
+                // The common case, one event without a key: committed together with whatever else is arriving. The
+                // batcher wakes the Workers once for its whole batch.
+                var ingested = await batcher.IngestAsync(single);
+                DispatcherTelemetry.EventsIngested.Add(1);
+                return ([ingested], null);
             }
             else
             {

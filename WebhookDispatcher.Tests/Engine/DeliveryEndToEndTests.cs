@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting.Testing;
+using StackExchange.Redis;
+using WebhookDispatcher.Core;
 using WebhookDispatcher.Tests.Infrastructure;
 
 namespace WebhookDispatcher.Tests.Engine;
@@ -141,6 +145,29 @@ public sealed class DeliveryEndToEndTests(EngineAppFixture app) : IAsyncLifetime
             SELECT count(DISTINCT split_part(a.worker_id, ':', 2)) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
             JOIN events e ON e.id = d.event_id WHERE e.merchant_id = 'merchant_pair'
             """));
+    }
+
+    [Fact]
+    public async Task ConcurrentSingleEvents_WakeTheWorkers_OncePerCommittedBatch_ForEveryDelivery()
+    {
+        const int Events = 100;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await app.App.GetConnectionStringAsync("redis"))!);
+        var wakeUps = new ConcurrentQueue<long>();
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(WakeUpChannel.Name), (_, count) => wakeUps.Enqueue((long)count));
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, Events)
+            .Select(i => PostEventAsync(new { merchantId = "merchant_wakeups", type = "payment.succeeded", data = new { i } })));
+
+        // Each wake-up says how many deliveries it announces: together, every one of the events' deliveries (this
+        // merchant has no endpoint, so one each), in fewer messages than events, since the Api commits concurrent
+        // single events together and announces each commit once.
+        await EngineAppFixture.EventuallyAsync(() => Task.FromResult(wakeUps.Sum() >= Events), "every delivery is announced", TimeSpan.FromSeconds(10));
+        Assert.Equal(Events, wakeUps.Sum());
+        Assert.True(wakeUps.Count < Events, $"{wakeUps.Count} wake-ups for {Events} events: one per event, not per commit");
+        foreach (var id in ids)
+        {
+            await EngineAppFixture.EventuallyAsync(async () => await StatusOfAsync(id) == "delivered", $"event {id} is delivered", Patience);
+        }
     }
 
     [Fact]
