@@ -96,11 +96,12 @@ public sealed class IngestBatcher : IAsyncDisposable
                 await Task.WhenAll(batch.Select(StoreAloneAsync));
                 return;
             }
-            _wakeUp.Publish(stored.Sum(e => e.DeliveryCount));
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(stored[i]);
             }
+            // After the answers are set: nothing about the wake-up can fail a request whose event is committed.
+            _wakeUp.Publish(stored.Sum(e => e.DeliveryCount));
         }
         catch (Exception ex)
         {
@@ -120,8 +121,8 @@ public sealed class IngestBatcher : IAsyncDisposable
         try
         {
             var stored = (await _events.IngestAsync([pending.Event]))![0];
-            _wakeUp.Publish(stored.DeliveryCount);
             pending.Done.TrySetResult(stored);
+            _wakeUp.Publish(stored.DeliveryCount);
         }
         catch (Exception ex)
         {
