@@ -4,16 +4,17 @@ using Microsoft.Extensions.Configuration;
 // Aspire dashboard; the tests and the bench start the same model through Aspire.Hosting.Testing.
 //
 // Options (after `--`): --infrastructure auto|containers|local, --data-dir <path> and --fresh true (local binaries'
-// data), --workers <n>, --receiver-failure-rate <r>, --receiver-hang-rate <r>.
+// data; by default this AppHost's own directory), --workers <n>, --receiver-failure-rate <r>, --receiver-hang-rate <r>.
 var builder = DistributedApplication.CreateBuilder(args);
 
 // PostgreSQL and Redis run in Aspire's containers where a container runtime answers, and from this machine's own
-// binaries where none does (LocalBinaries/). Either way the services get the same connection strings.
+// binaries where none does (WebhookDispatcher.Hosting). Either way the services get the same connection strings,
+// and the server the same settings.
 IResourceBuilder<IResourceWithConnectionString> webhooks;
 IResourceBuilder<IResourceWithConnectionString> redis;
 if (builder.UseContainers())
 {
-    webhooks = builder.AddPostgres("postgres").WithDataVolume().AddDatabase("webhooks");
+    webhooks = builder.AddPostgres("postgres").WithDataVolume().WithServerSettings().AddDatabase("webhooks");
     redis = builder.AddRedis("redis").WithDataVolume();
 }
 else

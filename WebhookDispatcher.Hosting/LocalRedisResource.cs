@@ -9,7 +9,10 @@ public sealed class LocalRedisResource(string name, string command, string dataD
 {
     internal const string PrimaryEndpointName = "tcp";
 
-    public string DataDirectory { get; } = dataDirectory;
+    /// <summary>Where the snapshot and the generated redis.conf live; set with <c>WithDataDirectory</c>.</summary>
+    public string DataDirectory { get; internal set; } = dataDirectory;
+
+    internal string ConfigFile => Path.Combine(DataDirectory, "redis.conf");
 
     public ParameterResource PasswordParameter { get; } = password;
 

@@ -5,7 +5,7 @@ namespace Aspire.Hosting;
 /// running as root launches them as the <c>postgres</c> user (which Debian's package creates) through <c>setpriv</c>,
 /// which execs in place: the resource's pid is the server's own, so a kill reaches the server.
 /// </summary>
-internal sealed record PostgresBinaries(string BinDirectory, string? RunAsUser)
+public sealed record PostgresBinaries(string BinDirectory, string? RunAsUser)
 {
     private const string InstallHint = "Install the server: apt-get install -y postgresql (scripts/run.sh does).";
 

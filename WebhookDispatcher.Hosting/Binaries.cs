@@ -4,7 +4,7 @@ using System.Text;
 namespace Aspire.Hosting;
 
 /// <summary>Finding the machine's programs, and running a short-lived one (initdb) with its output kept.</summary>
-internal static class Binaries
+public static class Binaries
 {
     public static bool IsRoot => Environment.UserName == "root";
 

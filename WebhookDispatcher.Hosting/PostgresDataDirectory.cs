@@ -5,7 +5,7 @@ namespace Aspire.Hosting;
 /// parameter's value on every start (single-user mode, before the server runs, so a changed or regenerated password
 /// never locks the services out of kept data), and cleared of a lock file that a killed server left behind.
 /// </summary>
-internal sealed class PostgresDataDirectory(PostgresBinaries binaries, string directory)
+public sealed class PostgresDataDirectory(PostgresBinaries binaries, string directory)
 {
     public async Task PrepareAsync(string password, Action<string> log, CancellationToken cancellationToken)
     {

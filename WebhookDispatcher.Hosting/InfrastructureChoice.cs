@@ -8,8 +8,14 @@ namespace Aspire.Hosting;
 /// <summary>
 /// Whether PostgreSQL and Redis run in Aspire's containers or from this machine's binaries. <c>Infrastructure</c>
 /// (<c>--infrastructure</c> on the command line) is <c>containers</c>, <c>local</c> or <c>auto</c> (the default):
-/// containers when a container runtime answers, local binaries otherwise. The choice is logged at start.
+/// containers when a container runtime answers, local binaries otherwise. Publishing always uses the containers
+/// (a manifest describes containers, never this machine's binaries). The choice is logged at start.
 /// </summary>
+/// <remarks>
+/// The choice decides which resources the model holds, so it is made while the model is built, not in a lifecycle
+/// event: the services reference those resources then. It is kept cheap: in publish mode nothing is asked, and a
+/// docker client with no engine socket to talk to is not run at all.
+/// </remarks>
 public static class InfrastructureChoice
 {
     public const string ConfigurationKey = "Infrastructure";
@@ -21,6 +27,7 @@ public static class InfrastructureChoice
         var setting = builder.Configuration[ConfigurationKey] ?? "auto";
         var (useContainers, reason) = setting.ToLowerInvariant() switch
         {
+            _ when builder.ExecutionContext.IsPublishMode => (true, "publishing"),
             "containers" => (true, $"{ConfigurationKey}=containers"),
             "local" => (false, $"{ConfigurationKey}=local"),
             "auto" => ProbeContainerRuntime(builder.Configuration),
@@ -43,7 +50,7 @@ public static class InfrastructureChoice
         string[] candidates = configuration["ASPIRE_CONTAINER_RUNTIME"] is { Length: > 0 } chosen ? [chosen] : ["docker", "podman"];
         foreach (var runtime in candidates)
         {
-            if (Binaries.Find(runtime) is not { } path)
+            if (Binaries.Find(runtime) is not { } path || !MayHaveEngine(runtime, configuration))
             {
                 continue;
             }
@@ -53,6 +60,22 @@ public static class InfrastructureChoice
             }
         }
         return (false, $"no container runtime answers ({string.Join(", ", candidates)} tried)");
+    }
+
+    /// <summary>
+    /// Docker's client only ever talks to an engine through DOCKER_HOST, a context or a socket; without any of them
+    /// `docker info` could only fail. Podman needs no daemon, so it is always asked.
+    /// </summary>
+    private static bool MayHaveEngine(string runtime, IConfiguration configuration)
+    {
+        if (runtime != "docker")
+        {
+            return true;
+        }
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return configuration["DOCKER_HOST"] is { Length: > 0 } || configuration["DOCKER_CONTEXT"] is { Length: > 0 }
+            || File.Exists("/var/run/docker.sock") || File.Exists(Path.Combine(home, ".docker", "run", "docker.sock"))
+            || Directory.Exists(Path.Combine(home, ".docker", "contexts"));
     }
 
     private static bool Answers(string runtimePath)

@@ -11,7 +11,8 @@ public sealed class LocalPostgresServerResource(string name, string command, str
 
     private readonly Dictionary<string, string> _databases = new(StringComparer.OrdinalIgnoreCase);
 
-    public string DataDirectory { get; } = dataDirectory;
+    /// <summary>The cluster's directory; set with <c>WithDataDirectory</c>.</summary>
+    public string DataDirectory { get; internal set; } = dataDirectory;
 
     public ParameterResource PasswordParameter { get; } = password;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -6,6 +7,7 @@ namespace Aspire.Hosting;
 /// <summary>
 /// <c>AddLocalRedis</c>: Redis from this machine's redis-server, shaped like Aspire's <c>AddRedis</c> (generated
 /// password parameter, the same connection string, a health check), for machines without a container runtime.
+/// Run mode only: it stays out of manifests.
 /// </summary>
 public static class LocalRedisBuilderExtensions
 {
@@ -14,25 +16,26 @@ public static class LocalRedisBuilderExtensions
         var redisServer = Binaries.Find("redis-server")
             ?? throw new DistributedApplicationException("redis-server was not found. Install it: apt-get install -y redis-server (scripts/run.sh does).");
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
-        var dataDirectory = LocalData.DirectoryFor(builder, name);
-        var configFile = Path.Combine(dataDirectory, "redis.conf");
-        var redis = new LocalRedisResource(name, redisServer, dataDirectory, password);
+        var redis = new LocalRedisResource(name, redisServer, LocalDataDirectory.For(builder, name), password);
+        var fresh = builder.Configuration.GetValue<bool>("fresh");
 
         // The password goes in a file of the owner's only, so it never shows in ps or on the dashboard.
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, async (_, cancellationToken) =>
         {
-            Directory.CreateDirectory(dataDirectory);
-            await File.WriteAllLinesAsync(configFile,
+            LocalDataDirectory.Prepare(redis.DataDirectory, fresh);
+            fresh = false;
+            Directory.CreateDirectory(redis.DataDirectory);
+            await File.WriteAllLinesAsync(redis.ConfigFile,
             [
                 "requirepass " + await password.GetValueAsync(cancellationToken),
                 "bind 127.0.0.1",
                 "daemonize no",
-                "dir " + dataDirectory,
+                "dir " + redis.DataDirectory,
                 // Snapshot a minute after any change, as Aspire's Redis does with a data volume.
                 "save 60 1",
                 "appendonly no",
             ], cancellationToken);
-            Binaries.SetMode(configFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Binaries.SetMode(redis.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         });
 
         string? connectionString = null;
@@ -50,10 +53,18 @@ public static class LocalRedisBuilderExtensions
             .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
-                context.Args.Add(configFile);
+                context.Args.Add(redis.ConfigFile);
                 context.Args.Add("--port");
                 context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
             })
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            .ExcludeFromManifest();
+    }
+
+    /// <summary>Where the snapshot lives, as <c>WithDataVolume</c> names a container's volume; the default is the AppHost's own.</summary>
+    public static IResourceBuilder<LocalRedisResource> WithDataDirectory(this IResourceBuilder<LocalRedisResource> builder, string path)
+    {
+        builder.Resource.DataDirectory = Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
+        return builder.WithWorkingDirectory(builder.Resource.DataDirectory);
     }
 }

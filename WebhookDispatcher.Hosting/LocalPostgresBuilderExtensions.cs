@@ -1,4 +1,5 @@
 using HealthChecks.NpgSql;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -8,7 +9,7 @@ namespace Aspire.Hosting;
 /// <summary>
 /// <c>AddLocalPostgres</c> and its <c>AddDatabase</c>: PostgreSQL from this machine's binaries, shaped like Aspire's
 /// <c>AddPostgres</c> (generated password parameter, the same connection strings, a health check, databases created
-/// when the server is ready), for machines without a container runtime.
+/// when the server is ready), for machines without a container runtime. Run mode only: it stays out of manifests.
 /// </summary>
 public static class LocalPostgresBuilderExtensions
 {
@@ -16,15 +17,18 @@ public static class LocalPostgresBuilderExtensions
     {
         var binaries = PostgresBinaries.Find();
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
-        var dataDirectory = LocalData.DirectoryFor(builder, name);
         var (command, prefix) = binaries.Command(binaries.Postgres);
-        var server = new LocalPostgresServerResource(name, command, dataDirectory, password);
-        var data = new PostgresDataDirectory(binaries, dataDirectory);
+        var server = new LocalPostgresServerResource(name, command, LocalDataDirectory.For(builder, name), password);
+        // --fresh empties the data once per run of the AppHost, not again when the server is restarted from the dashboard.
+        var fresh = builder.Configuration.GetValue<bool>("fresh");
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, async (@event, cancellationToken) =>
         {
             var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
-            await data.PrepareAsync(await password.GetValueAsync(cancellationToken) ?? "", message => logger.LogInformation("{Message}", message), cancellationToken);
+            LocalDataDirectory.Prepare(server.DataDirectory, fresh);
+            fresh = false;
+            await new PostgresDataDirectory(binaries, server.DataDirectory)
+                .PrepareAsync(await password.GetValueAsync(cancellationToken) ?? "", message => logger.LogInformation("{Message}", message), cancellationToken);
         });
 
         string? connectionString = null;
@@ -63,7 +67,7 @@ public static class LocalPostgresBuilderExtensions
                     context.Args.Add(arg);
                 }
                 context.Args.Add("-D");
-                context.Args.Add(dataDirectory);
+                context.Args.Add(server.DataDirectory);
                 context.Args.Add("-p");
                 context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
                 // Loopback only, and TCP only: no socket file to clash with the machine's own PostgreSQL.
@@ -71,20 +75,21 @@ public static class LocalPostgresBuilderExtensions
                 context.Args.Add("listen_addresses=127.0.0.1");
                 context.Args.Add("-c");
                 context.Args.Add("unix_socket_directories=");
-                // The Api and every Worker replica keep a pool; the default 100 is tight with several replicas.
-                context.Args.Add("-c");
-                context.Args.Add("max_connections=300");
-                if (binaries.HasStatementStatistics)
+                foreach (var arg in PostgresServerSettings.Arguments(binaries.HasStatementStatistics))
                 {
-                    // Loaded, not installed: `CREATE EXTENSION pg_stat_statements` in a database makes its view readable.
-                    // Planning is counted too: a statement re-planned on every execution shows there, not in its run time.
-                    context.Args.Add("-c");
-                    context.Args.Add("shared_preload_libraries=pg_stat_statements");
-                    context.Args.Add("-c");
-                    context.Args.Add("pg_stat_statements.track_planning=on");
+                    context.Args.Add(arg);
                 }
             })
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            .ExcludeFromManifest();
+    }
+
+    /// <summary>Where the cluster lives, as <c>WithDataVolume</c> names a container's volume; the default is the AppHost's own.</summary>
+    public static IResourceBuilder<LocalPostgresServerResource> WithDataDirectory(this IResourceBuilder<LocalPostgresServerResource> builder, string path)
+    {
+        builder.Resource.DataDirectory = Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
+        // The server runs in its data directory: the postgres user can always enter it.
+        return builder.WithWorkingDirectory(builder.Resource.DataDirectory);
     }
 
     public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgresServerResource> builder, [ResourceName] string name, string? databaseName = null)
@@ -102,7 +107,7 @@ public static class LocalPostgresBuilderExtensions
             _ => connectionString ?? throw new InvalidOperationException("The connection string is not known yet."),
             name: healthCheckKey);
 
-        return builder.ApplicationBuilder.AddResource(database).WithHealthCheck(healthCheckKey);
+        return builder.ApplicationBuilder.AddResource(database).WithHealthCheck(healthCheckKey).ExcludeFromManifest();
     }
 
     private static async Task SetDatabasesStateAsync(IServiceProvider services, LocalPostgresServerResource server, string state)
@@ -120,6 +125,7 @@ public static class LocalPostgresBuilderExtensions
         }
     }
 
+    /// <summary>Creates the database unless it exists; another AppHost racing to create it is not an error.</summary>
     private static async Task CreateDatabaseIfMissingAsync(NpgsqlConnection connection, string databaseName, CancellationToken cancellationToken)
     {
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = databaseName } } };
@@ -127,8 +133,13 @@ public static class LocalPostgresBuilderExtensions
         {
             return;
         }
-        var quoted = "\"" + databaseName.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {new NpgsqlCommandBuilder().QuoteIdentifier(databaseName)}", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+        }
     }
 }
