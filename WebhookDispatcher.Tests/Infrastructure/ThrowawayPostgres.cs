@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Aspire.Hosting;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,8 +11,9 @@ namespace WebhookDispatcher.Tests.Infrastructure;
 /// <summary>
 /// A PostgreSQL server of the machine's own binaries, for tests of SQL alone: a fresh cluster in a temporary
 /// directory, on a free loopback port, migrated as the services migrate it; much lighter than the whole AppHost.
-/// Runs as the <c>postgres</c> user when the tests run as root (PostgreSQL refuses root). Stopped and deleted on
-/// dispose, on a failed start, and at process exit if a test run is cut short.
+/// It is launched as the AppHost launches its local PostgreSQL (WebhookDispatcher.Hosting), as the <c>postgres</c>
+/// user when the tests run as root. Stopped and deleted on dispose, on a failed start, and at process exit if a
+/// test run is cut short.
 /// </summary>
 public sealed class ThrowawayPostgres : IAsyncLifetime
 {
@@ -40,26 +42,25 @@ public sealed class ThrowawayPostgres : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        var bin = Directory.GetDirectories("/usr/lib/postgresql")
-            .Select(d => Path.Combine(d, "bin"))
-            .Where(d => File.Exists(Path.Combine(d, "initdb")))
-            .OrderByDescending(d => d, StringComparer.Ordinal)
-            .FirstOrDefault() ?? throw new InvalidOperationException("No PostgreSQL server binaries in /usr/lib/postgresql/*/bin.");
-        var asPostgres = Environment.UserName == "root";
-
-        _directory = Directory.CreateTempSubdirectory("alerts-pg-").FullName;
+        // The AppHost's own launcher: the same binaries, initdb and server settings as the local PostgreSQL resource.
+        var binaries = PostgresBinaries.Find();
+        _directory = Directory.CreateTempSubdirectory("throwaway-pg-").FullName;
         var data = Path.Combine(_directory, "data");
-        if (asPostgres)
-        {
-            await RunAsync("chown", ["postgres:", _directory]);
-        }
-        await RunAsync(Command(asPostgres, Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale"));
+        LocalDataDirectory.Prepare(data, fresh: false);
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await new PostgresDataDirectory(binaries, data).PrepareAsync(password, _ => { }, CancellationToken.None);
 
         var port = FreePort();
-        var (file, args) = Command(asPostgres, Path.Combine(bin, "postgres"), "-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-k", _directory, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+        var (file, args) = binaries.Command(binaries.Postgres,
+        [
+            "-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+            .. PostgresServerSettings.Arguments(binaries.HasStatementStatistics),
+            // A throwaway's data never matters, so nothing waits for the disk.
+            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             // Nothing runs but the tests' own statements, so a test can tell from the next transaction id that nothing wrote.
-            "-c", "autovacuum=off");
+            "-c", "autovacuum=off",
+        ]);
         var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         _server = Process.Start(start)!;
         _server.OutputDataReceived += (_, _) => { };
@@ -67,7 +68,7 @@ public sealed class ThrowawayPostgres : IAsyncLifetime
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
 
-        ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=40";
+        ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=postgres;Pooling=true;Maximum Pool Size=40";
         DataSource = NpgsqlDataSource.Create(ConnectionString);
         var deadline = DateTime.UtcNow + StartTimeout;
         while (true)
@@ -146,25 +147,6 @@ public sealed class ThrowawayPostgres : IAsyncLifetime
             }
         }
         _directory = null;
-    }
-
-    private static (string File, string[] Args) Command(bool asPostgres, string program, params string[] args) => asPostgres
-        ? ("/usr/bin/setpriv", ["--reuid", "postgres", "--regid", "postgres", "--init-groups", "--", program, .. args])
-        : (program, args);
-
-    private static Task RunAsync(string file, string[] args) => RunAsync((file, args));
-
-    private static async Task RunAsync((string File, string[] Args) command)
-    {
-        var start = new ProcessStartInfo(command.File, command.Args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(command.File)} {string.Join(' ', command.Args)} failed ({process.ExitCode}): {await output}{await error}");
-        }
     }
 
     private static int FreePort()
