@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace WebhookDispatcher.Core;
 
 /// <summary>The <c>Dispatcher</c> configuration section, read by the Api and the Worker alike.</summary>
-public sealed class DispatcherOptions
+public sealed partial class DispatcherOptions
 {
     /// <summary>Attempts before a delivery is dead (the seed's MAX_ATTEMPTS).</summary>
     [Range(1, 100)]
@@ -65,6 +65,19 @@ public sealed class DispatcherOptions
 
     /// <summary>Allow targets on private, loopback and link-local addresses (development only).</summary>
     public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>Only https targets. Unset: on outside Development, off in it (see <c>Targets/TargetRules</c>).</summary>
+    public bool? RequireHttps { get; set; }
+
+    /// <summary>The ports a target may use (<c>Dispatcher__AllowedPorts__0=443</c>, …). Unset: 443 and 8443 outside Development, any in it.</summary>
+    public int[]? AllowedPorts { get; set; }
+
+    /// <summary>
+    /// An explicit proxy every webhook goes through (an http URL). Unset, webhooks connect directly and the system's
+    /// proxy settings (HTTPS_PROXY, ...) are ignored, so the address check at connect time sees the target itself.
+    /// A proxy set here must enforce the same address policy: the Worker then only sees the proxy's address.
+    /// </summary>
+    public string? EgressProxy { get; set; }
 
     /// <summary>The whsec_ secret for the default and ad-hoc targets (the seed's HMAC_SECRET).</summary>
     public string? SigningSecret { get; set; }

@@ -41,7 +41,8 @@ public static class Extensions
         builder.Services.AddOptions<AlertOptions>().BindConfiguration("Alerts").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
 
-        builder.Services.AddSingleton(sp => new TargetUrlPolicy(sp.GetRequiredService<IOptions<DispatcherOptions>>().Value.AllowPrivateTargets));
+        var isDevelopment = builder.Environment.IsDevelopment();
+        builder.Services.AddSingleton(sp => new TargetUrlPolicy(TargetRules.From(sp.GetRequiredService<IOptions<DispatcherOptions>>().Value, isDevelopment)));
         builder.Services.AddSingleton<EventRequestParser>();
         builder.Services.AddSingleton<EndpointRequestParser>();
         builder.Services.AddSingleton<WakeUpPublisher>();

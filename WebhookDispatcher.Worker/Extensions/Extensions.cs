@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -6,6 +7,7 @@ using WebhookDispatcher.Core.Alerts;
 using WebhookDispatcher.Core.Delivery;
 using WebhookDispatcher.Core.Signing;
 using WebhookDispatcher.Core.Storage;
+using WebhookDispatcher.Core.Targets;
 using WebhookDispatcher.Core.Telemetry;
 using WebhookDispatcher.Worker.Alerts;
 using WebhookDispatcher.Worker.Delivery;
@@ -29,6 +31,9 @@ public static class Extensions
                 "Dispatcher:SigningSecret must be 'whsec_' followed by base64 of at least 16 bytes.")
             .Validate(o => o.DefaultTargetUrl is null || o.SigningSecret is not null,
                 "Dispatcher:DefaultTargetUrl is set, so Dispatcher:SigningSecret must be too: nothing is sent unsigned.")
+            .Validate(o => o.DefaultTargetUrl is null || !Uri.TryCreate(o.DefaultTargetUrl, UriKind.Absolute, out var target)
+                    || TargetRules.From(o, builder.Environment.IsDevelopment()).CheckSchemeAndPort(target) is null,
+                "Dispatcher:DefaultTargetUrl breaks Dispatcher:RequireHttps or Dispatcher:AllowedPorts, so every delivery to it would be refused.")
             .ValidateOnStart();
 
         var dispatcher = builder.Configuration.GetSection("Dispatcher").Get<DispatcherOptions>() ?? new DispatcherOptions();
@@ -95,18 +100,26 @@ public static class Extensions
     /// either: the circuit is shared by all Workers (<see cref="TargetGate"/>). Per endpoint (per authority) a
     /// concurrency cap, a second guard beside the rate limit so none is flooded; then the per-attempt timeout, which
     /// starts only once the attempt may go.
+    /// The system's proxy (HTTPS_PROXY, ...) is never used: through it, the connect-time check would see the proxy's
+    /// address and not the target's. A proxy is only the explicit Dispatcher:EgressProxy, which must enforce the
+    /// address policy itself.
     /// </summary>
-    private static void AddWebhookHttpClient(this IHostApplicationBuilder builder, DispatcherOptions dispatcher)
+    internal static void AddWebhookHttpClient(this IHostApplicationBuilder builder, DispatcherOptions dispatcher)
     {
+        var connector = new PublicAddressConnector(TargetRules.From(dispatcher, builder.Environment.IsDevelopment()));
+        var egressProxy = dispatcher.EgressProxy is { } proxyUrl ? new WebProxy(new Uri(proxyUrl)) : null;
         builder.Services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
                 UseCookies = false,
+                UseProxy = egressProxy is not null,
+                Proxy = egressProxy,
                 MaxConnectionsPerServer = dispatcher.MaxConcurrency,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = dispatcher.AttemptTimeout,
-                ConnectCallback = dispatcher.AllowPrivateTargets ? null : PublicAddressConnector.ConnectAsync,
+                // Through a proxy the connection is to the proxy, whose address is ours to choose.
+                ConnectCallback = egressProxy is null && connector.ChecksAnything ? connector.ConnectAsync : null,
             })
             // The handler pools connections and refreshes DNS itself (PooledConnectionLifetime); rotating it would only drop them.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
