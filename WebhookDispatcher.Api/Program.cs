@@ -16,5 +16,6 @@ app.MapStatusApi();
 app.MapDeliveriesApi();
 app.MapMerchantEndpointsApi();
 app.MapAlertsApi();
+app.MapSecretsApi();
 
 app.Run();

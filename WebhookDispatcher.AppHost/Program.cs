@@ -28,6 +28,12 @@ else
 var signingKey = builder.AddParameter("signing-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 var signingSecret = ReferenceExpression.Create($"whsec_{signingKey}");
 
+// The key-encryption key that seals endpoint signing secrets at rest (Secrets:Keys:k1, AES-256-GCM), generated
+// once and kept in the AppHost's user secrets like the signing key. 43 letters and digits and a '=' are base64 of
+// 32 bytes (about 256 bits of randomness). Only the Api (it seals) and the Worker (it opens) are given it.
+var secretsKey = builder.AddParameter("secrets-key", new GenerateParameterDefault { MinLength = 43, Special = false }, secret: true, persist: true);
+var secretsKeyBase64 = ReferenceExpression.Create($"{secretsKey}=");
+
 var mockreceiver = builder.AddProject<Projects.WebhookDispatcher_MockReceiver>("mockreceiver")
     .WithHttpHealthCheck("/health")
     .WithEnvironment("Receiver__SigningSecret", signingSecret)
@@ -53,6 +59,8 @@ var api = builder.AddProject<Projects.WebhookDispatcher_Api>("api")
     .WithHttpHealthCheck("/health")
     // Ad-hoc targets on this machine (the MockReceiver) are allowed here, in development, only.
     .WithEnvironment("Dispatcher__AllowPrivateTargets", "true")
+    .WithEnvironment("Secrets__Keys__k1", secretsKeyBase64)
+    .WithEnvironment("Secrets__ActiveKey", "k1")
     .WithUrlForEndpoint("http", url => url.DisplayText = "Api")
     .WithUrlForEndpoint("http", _ => new() { Url = "/openapi/v1.json", DisplayText = "OpenAPI" })
     .WithApiCommands();
@@ -68,6 +76,8 @@ var worker = builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
     .WithEnvironment("Dispatcher__DefaultTargetUrl", ReferenceExpression.Create($"{mockreceiver.GetEndpoint("http")}/webhook"))
     .WithEnvironment("Dispatcher__AllowPrivateTargets", "true")
     .WithEnvironment("Dispatcher__SigningSecret", signingSecret)
+    .WithEnvironment("Secrets__Keys__k1", secretsKeyBase64)
+    .WithEnvironment("Secrets__ActiveKey", "k1")
     .WithReplicas(builder.Configuration.GetValue("workers", 1));
 
 // The operator's own settings reach the services: on-call channels (Alerts__Slack__WebhookUrl, ...) and engine

@@ -20,6 +20,13 @@ internal static class ResourceCommands
                 context.Request.Content = JsonContent.Create(new { status = "dead" });
                 return Task.CompletedTask;
             },
+        })
+        .WithHttpCommand("/admin/secrets/reseal", "Re-seal secrets", commandName: "reseal-secrets", commandOptions: new()
+        {
+            Method = HttpMethod.Post,
+            Description = "Seals every endpoint signing secret under the active key (Secrets:ActiveKey), plaintext ones from before sealing too.",
+            ConfirmationMessage = "Re-seal every endpoint secret under the active key? Every Api and Worker must already hold that key.",
+            IconName = "LockClosed",
         });
 
     public static IResourceBuilder<ProjectResource> WithReceiverCommands(this IResourceBuilder<ProjectResource> receiver) => receiver

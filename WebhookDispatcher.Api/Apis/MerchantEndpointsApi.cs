@@ -14,9 +14,6 @@ public static class MerchantEndpointsApi
 {
     private const int MaxEndpointBodyBytes = 16 * 1024;
 
-    /// <summary>How long the old secret keeps signing after a rotation.</summary>
-    public static readonly TimeSpan SecretRotationOverlap = TimeSpan.FromHours(24);
-
     public static RouteGroupBuilder MapMerchantEndpointsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/merchants/{merchantId}/endpoints").WithTags("Merchant endpoints");
@@ -27,7 +24,7 @@ public static class MerchantEndpointsApi
         api.MapPatch("/{id}", UpdateEndpoint).WithSummary("Change an endpoint's url, description, event types, rate limit or enabled flag");
         api.MapPost("/{id}/disable", DisableEndpoint).WithSummary("Stop delivering to an endpoint; its deliveries are held, not lost");
         api.MapPost("/{id}/enable", EnableEndpoint).WithSummary("Deliver to an endpoint again, its held deliveries first");
-        api.MapPost("/{id}/rotate-secret", RotateSecret).WithSummary("New signing secret; the old one keeps signing for 24 hours");
+        api.MapPost("/{id}/rotate-secret", RotateSecret).WithSummary("New signing secret; the old one keeps signing for the overlap (default 24 hours, 0 revokes it now)");
         api.MapDelete("/{id}", DeleteEndpoint).WithSummary("Remove an endpoint");
 
         app.MapGet("/endpoints/health", GetHealth).WithTags("Merchant endpoints").WithSummary("Every endpoint's delivery counts, last result, rate limit and shared circuit");
@@ -57,7 +54,7 @@ public static class MerchantEndpointsApi
             }
             var secret = WebhookSecret.Generate();
             var endpoint = await endpoints.CreateAsync(merchantId, parsed.Url!, secret.Text, parsed.Description, parsed.EventTypes,
-                parsed.RateLimitPerSecond, cancellationToken);
+                parsed.RateLimitPerSecond, parsed.LegacySignature ?? false, cancellationToken);
             if (parsed.Enabled == false)
             {
                 endpoint = await endpoints.UpdateAsync(merchantId, endpoint.Id, null, null, false, null, false, null, cancellationToken: cancellationToken) ?? endpoint;
@@ -110,7 +107,8 @@ public static class MerchantEndpointsApi
                 return Problems.Validation(errors);
             }
             var updated = await endpoints.UpdateAsync(merchantId, endpointId, parsed.Url, parsed.Description,
-                parsed.HasEventTypes, parsed.EventTypes, parsed.Enabled, null, parsed.HasRateLimit, parsed.RateLimitPerSecond, cancellationToken);
+                parsed.HasEventTypes, parsed.EventTypes, parsed.Enabled, null, parsed.HasRateLimit, parsed.RateLimitPerSecond, parsed.LegacySignature,
+                cancellationToken);
             if (updated is null)
             {
                 return NotFound(merchantId, endpointId);
@@ -131,20 +129,27 @@ public static class MerchantEndpointsApi
         string merchantId, string id, EndpointStore endpoints, EndpointResumer resumer, CancellationToken cancellationToken) =>
         SetEnabled(merchantId, id, true, endpoints, resumer, cancellationToken);
 
-    public static async Task<Results<Ok<EndpointWithSecret>, ProblemHttpResult>> RotateSecret(
-        string merchantId, string id, EndpointStore endpoints, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new secret, shown once. The secret replaced keeps signing beside it for the overlap. There is room for one
+    /// old secret: a rotation inside the overlap of the one before revokes the secret before that one now, and the
+    /// answer says so (<c>earlierSecretRevoked</c>).
+    /// </summary>
+    public static async Task<Results<Ok<RotatedEndpointSecret>, ProblemHttpResult>> RotateSecret(
+        string merchantId, string id, HttpRequest request, EndpointStore endpoints, CancellationToken cancellationToken)
     {
         if (IdProblem(merchantId, id, out var endpointId) is { } problem)
         {
             return problem;
         }
-        var secret = WebhookSecret.Generate();
-        if (!await endpoints.RotateSecretAsync(merchantId, endpointId, secret.Text, SecretRotationOverlap, cancellationToken))
+        var (overlap, overlapProblem) = await SecretRotationRequestParser.ParseAsync(request, cancellationToken);
+        if (overlapProblem is not null)
         {
-            return NotFound(merchantId, endpointId);
+            return overlapProblem;
         }
-        var endpoint = await endpoints.GetAsync(merchantId, endpointId, cancellationToken);
-        return TypedResults.Ok(EndpointWithSecret.From(endpoint!, secret.Text));
+        var secret = WebhookSecret.Generate();
+        return await endpoints.RotateSecretAsync(merchantId, endpointId, secret.Text, overlap, cancellationToken) is { } rotation
+            ? TypedResults.Ok(RotatedEndpointSecret.From(rotation, secret.Text))
+            : NotFound(merchantId, endpointId);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteEndpoint(

@@ -6,6 +6,7 @@ using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Security;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Alerts;
+using WebhookDispatcher.Core.Signing;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Core.Targets;
 
@@ -32,6 +33,8 @@ public static class Extensions
 
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
+        builder.AddSecretSealing();
+        builder.Services.AddHostedService<PlaintextSecretSealing>();
         builder.Services.AddSingleton<EventStore>();
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<EndpointStore>();

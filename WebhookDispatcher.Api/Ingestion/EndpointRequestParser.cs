@@ -9,11 +9,13 @@ namespace WebhookDispatcher.Api.Ingestion;
 /// <see cref="HasRateLimit"/> tell an explicit null (every type; no limit) from absence (unchanged).
 /// </summary>
 public sealed record EndpointRequest(string? Url, string? Description, bool HasEventTypes, IReadOnlyList<string>? EventTypes, bool? Enabled,
-    bool HasRateLimit = false, int? RateLimitPerSecond = null);
+    bool HasRateLimit = false, int? RateLimitPerSecond = null, bool? LegacySignature = null);
 
 /// <summary>
 /// Validates the body of endpoint registration and updates:
-/// <c>{ "url", "description"?, "eventTypes"?, "enabled"?, "rateLimitPerSecond"? }</c>.
+/// <c>{ "url", "description"?, "eventTypes"?, "enabled"?, "rateLimitPerSecond"?, "legacySignature"? }</c>.
+/// <c>legacySignature</c> asks for the seeds' body-only X-Signature beside the Standard Webhooks signature; it has
+/// no timestamp, so a captured delivery can be replayed forever, and it is off unless asked for.
 /// </summary>
 public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
 {
@@ -116,6 +118,19 @@ public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
             }
         }
 
-        return errors.Count > 0 ? null : new EndpointRequest(url, description, hasEventTypes, eventTypes, enabled, hasRateLimit, rateLimit);
+        bool? legacySignature = null;
+        if (body.TryGetProperty("legacySignature", out var legacyElement) && legacyElement.ValueKind != JsonValueKind.Null)
+        {
+            if (legacyElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                errors["legacySignature"] = ["'legacySignature' is true (also send the body-only X-Signature) or false."];
+            }
+            else
+            {
+                legacySignature = legacyElement.GetBoolean();
+            }
+        }
+
+        return errors.Count > 0 ? null : new EndpointRequest(url, description, hasEventTypes, eventTypes, enabled, hasRateLimit, rateLimit, legacySignature);
     }
 }

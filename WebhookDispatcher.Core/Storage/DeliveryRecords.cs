@@ -13,7 +13,7 @@ public sealed record ClaimedDelivery(
     string PayloadJson,
     DateTimeOffset EventCreatedAt,
     string? Traceparent,
-    string? EndpointSecret,
+    string? EndpointSecret, // sealed as stored (SecretSealer); the Worker opens it just before signing
     string? EndpointPreviousSecret,
     bool EndpointEnabled)
 {
@@ -34,6 +34,9 @@ public sealed record ClaimedDelivery(
 
     /// <summary>The target's streak was reset by hand; its next success must still be counted (and resolve its alert).</summary>
     public bool TargetAwaitingSuccess { get; init; }
+
+    /// <summary>Send the seeds' body-only X-Signature too: the endpoint asked for it, or there is no endpoint (the default target, whose receivers are the seeds').</summary>
+    public bool LegacySignature { get; init; }
 }
 
 /// <summary>

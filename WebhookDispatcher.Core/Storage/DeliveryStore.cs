@@ -67,12 +67,13 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                ep.secret, CASE WHEN ep.previous_secret_expires_at > now() THEN ep.previous_secret END,
                COALESCE(ep.enabled, true), {TargetKeySql}, ep.rate_limit_per_second,
                extract(epoch FROM ts.circuit_open_until - now())::float8, extract(epoch FROM ts.probe_until - now())::float8,
-               COALESCE(ts.consecutive_failures, 0), COALESCE(ts.awaiting_success, false)
+               COALESCE(ts.consecutive_failures, 0), COALESCE(ts.awaiting_success, false),
+               COALESCE(ep.legacy_signature, true)
         FROM claimed c
         CROSS JOIN LATERAL (
             SELECT merchant_id, type, payload, created_at, traceparent FROM events WHERE id = c.event_id OFFSET 0) e
         LEFT JOIN LATERAL (
-            SELECT url, secret, previous_secret, previous_secret_expires_at, enabled, rate_limit_per_second
+            SELECT url, secret, previous_secret, previous_secret_expires_at, enabled, rate_limit_per_second, legacy_signature
             FROM merchant_endpoints WHERE id = c.endpoint_id OFFSET 0) ep ON true
         LEFT JOIN LATERAL (
             SELECT circuit_open_until, probe_until, consecutive_failures, awaiting_success
@@ -242,6 +243,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                 ProbeOutFor = reader.IsDBNull(17) ? null : TimeSpan.FromSeconds(reader.GetDouble(17)),
                 ConsecutiveFailures = reader.GetInt32(18),
                 TargetAwaitingSuccess = reader.GetBoolean(19),
+                LegacySignature = reader.GetBoolean(20),
             });
         }
         return claimed;

@@ -12,7 +12,7 @@ namespace WebhookDispatcher.Tests.Infrastructure;
 
 /// <summary>
 /// A receiver the test runs itself on 127.0.0.1 (a free port): it notes when each request arrived, on which path,
-/// with which body and what it answered, and answers with <see cref="StatusCode"/> (and, when that is a 2xx, the
+/// with which headers and body and what it answered, and answers with <see cref="StatusCode"/> (and, when that is a 2xx, the
 /// success body it was started with). What a merchant's server, or Slack's and PagerDuty's endpoints, see.
 /// </summary>
 public sealed class LoopbackReceiver : IAsyncDisposable
@@ -20,6 +20,9 @@ public sealed class LoopbackReceiver : IAsyncDisposable
     public sealed record Arrival(DateTimeOffset At, string Path, string Body, int Status)
     {
         public bool Succeeded => Status is >= 200 and < 300;
+
+        /// <summary>The request's headers, names lower-cased; several values of one name joined with ", ".</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
         public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
     }
@@ -63,7 +66,8 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var status = receiver._statusCode;
-            receiver._arrivals.Enqueue(new Arrival(DateTimeOffset.UtcNow, context.Request.Path.Value ?? "/", body, status));
+            var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            receiver._arrivals.Enqueue(new Arrival(DateTimeOffset.UtcNow, context.Request.Path.Value ?? "/", body, status) { Headers = headers });
             context.Response.StatusCode = status;
             if (successBody is not null && status is >= 200 and < 300)
             {

@@ -4,12 +4,14 @@ namespace WebhookDispatcher.Worker.Delivery;
 /// <param name="StatusCode">The merchant's status code, or null when no response came.</param>
 /// <param name="Error">Why it failed, for the attempt history; null on success.</param>
 /// <param name="RetryAfter">The merchant's Retry-After, if it sent one.</param>
+/// <param name="Permanent">Retrying cannot help (the endpoint's stored secret does not open): the delivery ends dead now.</param>
 public sealed record AttemptResult(
     DateTimeOffset StartedAt,
     double DurationMs,
     int? StatusCode,
     string? Error,
-    TimeSpan? RetryAfter = null)
+    TimeSpan? RetryAfter = null,
+    bool Permanent = false)
 {
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 }

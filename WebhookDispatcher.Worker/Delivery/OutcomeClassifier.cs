@@ -18,6 +18,10 @@ public sealed class OutcomeClassifier(RetryPolicy policy)
             // 410 Gone: the merchant says this endpoint is no more. Stop, and disable the endpoint.
             return Outcome(delivery, result with { Error = "HTTP 410 Gone: the endpoint is disabled." }, DeliveryStatus.Dead, TimeSpan.Zero);
         }
+        if (result.Permanent)
+        {
+            return Outcome(delivery, result, DeliveryStatus.Dead, TimeSpan.Zero);
+        }
         var attemptInBudget = delivery.AttemptCount - delivery.RetryBase + 1;
         var decision = policy.AfterFailure(attemptInBudget, result.RetryAfter);
         return decision.IsDead

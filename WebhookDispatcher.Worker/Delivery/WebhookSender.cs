@@ -15,7 +15,8 @@ namespace WebhookDispatcher.Worker.Delivery;
 /// Makes one signed HTTP attempt of a claimed delivery. Every attempt gets a fresh timestamp and signature and
 /// the same <c>webhook-id</c> (the event id), so merchants can dedupe the at-least-once retries.
 /// </summary>
-public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions<DispatcherOptions> options, TimeProvider time)
+public sealed partial class WebhookSender(IHttpClientFactory httpClientFactory, IOptions<DispatcherOptions> options, SecretSealer sealer,
+    TimeProvider time, ILogger<WebhookSender> logger)
 {
     public const string HttpClientName = "webhooks";
     private const int MaxErrorLength = 500;
@@ -50,7 +51,18 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
         {
             return new AttemptResult(startedAt, 0, null, "No target: the merchant has no endpoint and Dispatcher:DefaultTargetUrl is not set.");
         }
-        var secrets = SecretsFor(delivery);
+        IReadOnlyList<WebhookSecret> secrets;
+        try
+        {
+            secrets = SecretsFor(delivery);
+        }
+        catch (SecretUnsealException ex)
+        {
+            // No retry can open it, and nothing may go unsigned: the attempt is recorded and the delivery ends dead,
+            // where it can be retried by hand once the key or the secret is put right (a rotation writes a new one).
+            SecretUnreadable(logger, delivery.Id, delivery.EndpointId, delivery.MerchantId, ex.Message);
+            return new AttemptResult(startedAt, 0, null, Truncate($"Not sent: the endpoint's stored signing secret cannot be read. {ex.Message}"), Permanent: true);
+        }
         if (secrets.Count == 0)
         {
             return new AttemptResult(startedAt, 0, null, "No signing secret: Dispatcher:SigningSecret is not set.");
@@ -68,7 +80,11 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
         request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, webhookId);
         request.Headers.TryAddWithoutValidation(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, WebhookSigner.SignAll(secrets, webhookId, timestamp, body));
-        request.Headers.TryAddWithoutValidation(WebhookSigner.LegacySignatureHeader, WebhookSigner.SignLegacy(secrets[0], body));
+        if (delivery.LegacySignature)
+        {
+            // Body only, no timestamp: replayable forever, so sent only where asked for (and to the default target).
+            request.Headers.TryAddWithoutValidation(WebhookSigner.LegacySignatureHeader, WebhookSigner.SignLegacy(secrets[0], body));
+        }
 
         var stopwatch = Stopwatch.StartNew();
         try
@@ -103,18 +119,42 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
         }
     }
 
-    /// <summary>The endpoint's secret, and while it rotates the previous one too; the default secret otherwise.</summary>
+    /// <summary>The endpoint's secret, and while it rotates the previous one too, opened from their sealed form; the default secret otherwise.</summary>
+    /// <exception cref="SecretUnsealException">The endpoint's current secret does not open, or is not a whsec_ secret.</exception>
     private IReadOnlyList<WebhookSecret> SecretsFor(ClaimedDelivery delivery)
     {
-        if (delivery.EndpointSecret is null)
+        if (delivery.EndpointSecret is null || delivery.EndpointId is not { } endpointId)
         {
             return _defaultSecret is null ? [] : [_defaultSecret];
         }
-        var current = WebhookSecret.Parse(delivery.EndpointSecret);
-        return delivery.EndpointPreviousSecret is { } previous && WebhookSecret.TryParse(previous, out var old)
-            ? [current, old]
-            : [current];
+        if (!WebhookSecret.TryParse(sealer.Unseal(delivery.EndpointSecret, endpointId), out var current))
+        {
+            throw new SecretUnsealException("It opens, but is not a whsec_ secret.");
+        }
+        if (delivery.EndpointPreviousSecret is not { } previous)
+        {
+            return [current];
+        }
+        try
+        {
+            if (WebhookSecret.TryParse(sealer.Unseal(previous, endpointId), out var old))
+            {
+                return [current, old];
+            }
+        }
+        catch (SecretUnsealException ex)
+        {
+            // The current secret signs; the merchant has had it since the rotation.
+            PreviousSecretUnreadable(logger, endpointId, ex.Message);
+        }
+        return [current];
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} to endpoint {EndpointId} of merchant {MerchantId} is dead: its stored signing secret cannot be read ({Reason})")]
+    private static partial void SecretUnreadable(ILogger logger, long deliveryId, Guid? endpointId, string merchantId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Endpoint {EndpointId}'s previous signing secret cannot be read ({Reason}); signing with its current secret alone")]
+    private static partial void PreviousSecretUnreadable(ILogger logger, Guid endpointId, string reason);
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now) => response.Headers.RetryAfter switch
     {

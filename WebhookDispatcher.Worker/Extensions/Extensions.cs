@@ -40,6 +40,8 @@ public static class Extensions
         // Stopping waits for attempts in flight (the grace period), then for the last outcomes to be written.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = dispatcher.ShutdownGracePeriod + TimeSpan.FromSeconds(15));
 
+        builder.AddSecretSealing();
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
