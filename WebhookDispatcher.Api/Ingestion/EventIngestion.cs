@@ -111,11 +111,15 @@ public sealed class EventIngestion(
         {
             using var checks = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             checks.CancelAfter(deadline);
+            // A JsonDocument is not safe to read from several threads (it caches the last string it decoded), so each
+            // event parsed in parallel gets a document of its own, made from its bytes here, on this thread.
+            var raw = items.Select(item => JsonMarshal.GetRawUtf8Value(item).ToArray()).ToArray();
             await Parallel.ForEachAsync(Enumerable.Range(0, items.Length), new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentTargetChecks },
                 async (i, _) =>
                 {
+                    using var own = JsonDocument.Parse(raw[i]);
                     itemErrors[i] = [];
-                    results[i] = await parser.ParseAsync(items[i], null, $"events[{i}]", itemErrors[i], checks.Token);
+                    results[i] = await parser.ParseAsync(own.RootElement, null, $"events[{i}]", itemErrors[i], checks.Token);
                 });
             // A request that went away gets no answer; only the deadline's own expiry is reported as a problem.
             cancellationToken.ThrowIfCancellationRequested();
