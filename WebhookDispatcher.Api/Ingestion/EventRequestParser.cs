@@ -106,7 +106,9 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
         {
             return await targetPolicy.CheckAsync(targetUrl, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        // Past the deadline the policy lets the lookup's own failure through as well (it cannot tell the deadline
+        // from the request going away); either way this URL was not checked in time.
+        catch (Exception ex) when (ex is OperationCanceledException or System.Net.Sockets.SocketException && cancellationToken.IsCancellationRequested)
         {
             var host = Uri.TryCreate(targetUrl, UriKind.Absolute, out var uri) ? uri.Host : targetUrl;
             return $"The host '{host}' could not be checked before the request's deadline for target checks.";
