@@ -14,6 +14,10 @@ namespace WebhookDispatcher.Api.Extensions;
 
 public static class Extensions
 {
+    /// <summary>What Kestrel itself refuses, bare: twice what RequestLimitsMiddleware answers in problem+json.</summary>
+    public const int KestrelMaxRequestHeadersTotalSize = 2 * RequestLimitsMiddleware.MaxHeaderBytes;
+    public const int KestrelMaxRequestLineSize = 2 * RequestLimitsMiddleware.MaxUrlLength;
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddWebhooksDataSource();
@@ -25,10 +29,12 @@ public static class Extensions
         var apiOptions = builder.Configuration.GetSection("Api").Get<ApiOptions>() ?? new ApiOptions();
         apiOptions.AddSingleValue(builder.Configuration);
         var keys = apiOptions.EffectiveKeys();
-        if (keys.Count == 0 && builder.Environment.IsProduction())
+        // Every environment but Development is reachable by someone other than its developer (Staging included), so
+        // none of them may run open.
+        if (keys.Count == 0 && !builder.Environment.IsDevelopment())
         {
             throw new InvalidOperationException(
-                "The Api will not run in Production without API keys: set Api:Keys (environment: Api__Keys__0, or a comma-separated Api__Keys).");
+                $"The Api will not run in {builder.Environment.EnvironmentName} without API keys (only Development may): set Api:Keys (environment: Api__Keys__0, or a comma-separated Api__Keys).");
         }
 
         builder.Services.AddSingleton<DatabaseMigrator>();
@@ -46,18 +52,21 @@ public static class Extensions
 
         var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.AddSingleton(sp => new TargetUrlPolicy(TargetRules.From(sp.GetRequiredService<IOptions<DispatcherOptions>>().Value, isDevelopment)));
-        builder.Services.AddSingleton<EventRequestParser>();
+        builder.Services.AddSingleton(sp => new EventRequestParser(sp.GetRequiredService<TargetUrlPolicy>(),
+            sp.GetRequiredService<IOptions<ApiOptions>>().Value.AdHocTargetsAllowed(sp.GetRequiredService<IHostEnvironment>())));
         builder.Services.AddSingleton<EndpointRequestParser>();
         builder.Services.AddSingleton<WakeUpPublisher>();
         builder.Services.AddSingleton<IngestBatcher>();
         builder.Services.AddSingleton<EventIngestion>();
 
-        // Kestrel's limits sit well above ours, so what it would refuse with a bare status reaches
-        // RequestLimitsMiddleware and JsonBodyReader, which say what was too big in problem+json.
+        // Kestrel's header limits sit above RequestLimitsMiddleware's (twice over), so what a producer plausibly
+        // sends too much of is refused there, in problem+json that says what was too big; only what is far past
+        // any producer's need meets Kestrel's bare 431/414, and it is never buffered whole. The body's limit is
+        // JsonBodyReader's, per route.
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
-            kestrel.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
-            kestrel.Limits.MaxRequestLineSize = 64 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = KestrelMaxRequestHeadersTotalSize;
+            kestrel.Limits.MaxRequestLineSize = KestrelMaxRequestLineSize;
             kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024; // routes bound it tighter in JsonBodyReader
         });
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,12 @@ public sealed class EventIngestion(
     IOptions<ApiOptions> options,
     ILogger<EventIngestion> logger)
 {
+    /// <summary>DNS lookups of one batch's ad-hoc targets in flight at once.</summary>
+    public const int MaxConcurrentTargetChecks = 16;
+
+    /// <summary>What a producer is told to wait when the group-commit queue is full.</summary>
+    public const int QueueFullRetryAfterSeconds = 1;
+
     public async Task<(IReadOnlyList<IngestedEvent>? Events, ProblemHttpResult? Problem)> IngestOneAsync(HttpRequest request, string? idempotencyHeader, CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBodyReader.ReadAsync(request, options.Value.MaxEventBytes, cancellationToken);
@@ -32,7 +39,16 @@ public sealed class EventIngestion(
         {
             var errors = new Dictionary<string, string[]>();
             var parsed = await parser.ParseAsync(document!.RootElement, idempotencyHeader, "", errors, cancellationToken);
-            return parsed is null ? (null, Problems.Validation(errors)) : await StoreAsync([parsed], cancellationToken);
+            if (parsed is null)
+            {
+                return (null, Problems.Validation(errors));
+            }
+            var stored = await StoreAsync([parsed], cancellationToken);
+            if (stored.Item2?.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = QueueFullRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return stored;
         }
     }
 
@@ -60,20 +76,73 @@ public sealed class EventIngestion(
                 return (null, Problems.Validation("events", $"A batch holds 1 to {limits.MaxBatchEvents} events; this one has {count}."));
             }
 
-            var errors = new Dictionary<string, string[]>();
-            var parsed = new List<EventRequest>(count);
-            var index = 0;
-            foreach (var item in list.EnumerateArray())
+            // Each event is held to the single event's limit, before anything else is read of it: a batch of
+            // 16 MiB items would otherwise be stored, and then claimed 200 at a time by a Worker.
+            var items = list.EnumerateArray().ToArray();
+            var oversized = new Dictionary<string, string[]>();
+            for (var i = 0; i < items.Length; i++)
             {
-                if (await parser.ParseAsync(item, null, $"events[{index}]", errors, cancellationToken) is { } request1)
+                var bytes = JsonMarshal.GetRawUtf8Value(items[i]).Length;
+                if (bytes > limits.MaxEventBytes)
                 {
-                    parsed.Add(request1);
+                    oversized[$"events[{i}]"] = [$"The event is {bytes} bytes; an event is at most {limits.MaxEventBytes} bytes (Api:MaxEventBytes)."];
                 }
-                index++;
             }
+            if (oversized.Count > 0)
+            {
+                return (null, Problems.TooLarge(oversized));
+            }
+
+            var (parsed, errors) = await ParseBatchAsync(items, limits.TargetCheckDeadline, cancellationToken);
             return errors.Count > 0 ? (null, Problems.Validation(errors)) : await StoreAsync(parsed, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Parses a batch's events. Ad-hoc targets need a DNS lookup each, so those run a few at a time under one
+    /// deadline for the whole request: a thousand unresolvable hosts cost the deadline, not a thousand timeouts.
+    /// </summary>
+    private async Task<(List<EventRequest> Parsed, Dictionary<string, string[]> Errors)> ParseBatchAsync(
+        JsonElement[] items, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var results = new EventRequest?[items.Length];
+        var itemErrors = new Dictionary<string, string[]>[items.Length];
+        if (items.Any(IsAdHoc))
+        {
+            using var checks = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            checks.CancelAfter(deadline);
+            // A JsonDocument is not safe to read from several threads (it caches the last string it decoded), so each
+            // event parsed in parallel gets a document of its own, made from its bytes here, on this thread.
+            var raw = items.Select(item => JsonMarshal.GetRawUtf8Value(item).ToArray()).ToArray();
+            await Parallel.ForEachAsync(Enumerable.Range(0, items.Length), new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentTargetChecks },
+                async (i, _) =>
+                {
+                    using var own = JsonDocument.Parse(raw[i]);
+                    itemErrors[i] = [];
+                    results[i] = await parser.ParseAsync(own.RootElement, null, $"events[{i}]", itemErrors[i], checks.Token);
+                });
+            // A request that went away gets no answer; only the deadline's own expiry is reported as a problem.
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        else
+        {
+            for (var i = 0; i < items.Length; i++)
+            {
+                itemErrors[i] = [];
+                results[i] = await parser.ParseAsync(items[i], null, $"events[{i}]", itemErrors[i], cancellationToken);
+            }
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (field, messages) in itemErrors.SelectMany(e => e))
+        {
+            errors[field] = messages;
+        }
+        return ([.. results.OfType<EventRequest>()], errors);
+    }
+
+    private static bool IsAdHoc(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && (item.TryGetProperty("target_url", out _) || item.TryGetProperty("payload", out _));
 
     private async Task<(IReadOnlyList<IngestedEvent>?, ProblemHttpResult?)> StoreAsync(IReadOnlyList<EventRequest> requests, CancellationToken cancellationToken)
     {
@@ -91,7 +160,12 @@ public sealed class EventIngestion(
             {
                 // The common case, one event without a key: committed together with whatever else is arriving. The
                 // batcher wakes the Workers once for its whole batch.
-                var ingested = await batcher.IngestAsync(single);
+                if (!batcher.TryIngest(single, cancellationToken, out var committed))
+                {
+                    return (null, Problems.Unavailable("The Api is storing as many events as it can hold; send this one again shortly.",
+                        QueueFullRetryAfterSeconds));
+                }
+                var ingested = await committed;
                 DispatcherTelemetry.EventsIngested.Add(1);
                 return ([ingested], null);
             }

@@ -13,9 +13,14 @@ namespace WebhookDispatcher.Api.Ingestion;
 /// <item>the ad-hoc seed: <c>{ "target_url", "payload" }</c>, delivered to that URL rather than to a merchant's endpoints.</item>
 /// </list>
 /// Every problem found is reported against the field's path, all at once.
+/// The ad-hoc shape signs any URL with the platform's secret, so it is refused unless <paramref name="allowAdHocTargets"/>
+/// (outside Development, only when <c>Api:AllowAdHocTargets</c> is set); allowed, it still passes the SSRF guard.
 /// </summary>
-public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy)
+public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, bool allowAdHocTargets = true)
 {
+    public const string AdHocTargetsOff =
+        "Ad-hoc targets ({ target_url, payload }) are off outside Development: register an endpoint for the merchant, or set Api:AllowAdHocTargets to true.";
+
     public const string PaymentEventType = "payment.succeeded";
     public const string AdHocMerchantId = "adhoc";
     public const string AdHocEventType = "webhook";
@@ -49,11 +54,18 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy)
             merchantId = OptionalIdentifier(body, "merchantId", path, errors) ?? AdHocMerchantId;
             type = OptionalIdentifier(body, "type", path, errors) ?? AdHocEventType;
             payloadJson = RequiredStructured(body, "payload", path, errors);
-            targetUrl = RequiredString(body, "target_url", TargetUrlPolicy.MaxLength, path, errors);
-            if (targetUrl is not null && await targetPolicy.CheckAsync(targetUrl, cancellationToken) is { } problem)
+            if (!allowAdHocTargets)
             {
-                Add(errors, Name(path, "target_url"), problem);
-                targetUrl = null;
+                Add(errors, Name(path, "target_url"), AdHocTargetsOff);
+            }
+            else
+            {
+                targetUrl = RequiredString(body, "target_url", TargetUrlPolicy.MaxLength, path, errors);
+                if (targetUrl is not null && await CheckTargetAsync(targetUrl, cancellationToken) is { } problem)
+                {
+                    Add(errors, Name(path, "target_url"), problem);
+                    targetUrl = null;
+                }
             }
         }
         else if (isPayment)
@@ -82,6 +94,25 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy)
             return null;
         }
         return new EventRequest(merchantId!, type!, payloadJson!, idempotencyKey, targetUrl);
+    }
+
+    /// <summary>
+    /// The SSRF check of an ad-hoc target. The token carries the request's deadline for all of its checks: once it
+    /// has passed, the URLs not yet checked are named as such rather than looked up one after another.
+    /// </summary>
+    private async Task<string?> CheckTargetAsync(string targetUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await targetPolicy.CheckAsync(targetUrl, cancellationToken);
+        }
+        // Past the deadline the policy lets the lookup's own failure through as well (it cannot tell the deadline
+        // from the request going away); either way this URL was not checked in time.
+        catch (Exception ex) when (ex is OperationCanceledException or System.Net.Sockets.SocketException && cancellationToken.IsCancellationRequested)
+        {
+            var host = Uri.TryCreate(targetUrl, UriKind.Absolute, out var uri) ? uri.Host : targetUrl;
+            return $"The host '{host}' could not be checked before the request's deadline for target checks.";
+        }
     }
 
     private static string? IdempotencyKey(JsonElement body, string? header, string path, Dictionary<string, string[]> errors)

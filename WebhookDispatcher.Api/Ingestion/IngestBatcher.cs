@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using WebhookDispatcher.Api.Security;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Core.Telemetry;
 
@@ -13,6 +15,9 @@ namespace WebhookDispatcher.Api.Ingestion;
 /// make up the next one. PostgreSQL then plans, writes and flushes WAL once per batch instead of once per event,
 /// which is where a single event's time went. The Workers are woken once per batch too, after its COMMIT: one Redis
 /// PUBLISH (and its trace span) for the batch, not one per event.
+/// The queue is bounded (<c>Api:MaxQueuedEvents</c>): when the database falls behind, a request is refused at once
+/// with 503 rather than piling up in memory until the process dies. A request that goes away while its event is
+/// still queued takes the event with it; once the event is in a batch it is committed, whether or not anyone waits.
 /// </summary>
 public sealed class IngestBatcher : IAsyncDisposable
 {
@@ -25,12 +30,17 @@ public sealed class IngestBatcher : IAsyncDisposable
     private readonly EventStore _events;
     private readonly WakeUpPublisher _wakeUp;
     private readonly ILogger<IngestBatcher> _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue;
     private readonly SemaphoreSlim _slots = new(MaxConcurrentBatches, MaxConcurrentBatches);
     private readonly Task _loop;
 
-    public IngestBatcher(EventStore events, WakeUpPublisher wakeUp, ILogger<IngestBatcher> logger)
+    public IngestBatcher(EventStore events, WakeUpPublisher wakeUp, IOptions<ApiOptions> options, ILogger<IngestBatcher> logger)
     {
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Value.MaxQueuedEvents)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         _events = events;
         _wakeUp = wakeUp;
         _logger = logger;
@@ -42,16 +52,26 @@ public sealed class IngestBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>Stores one event (without an idempotency key); completes once it is committed.</summary>
-    public Task<IngestedEvent> IngestAsync(NewEvent newEvent)
+    /// <summary>
+    /// Queues one event (without an idempotency key) to be stored; <paramref name="committed"/> completes once it is
+    /// committed, or is canceled if <paramref name="cancellationToken"/> fires while the event is still queued (it is
+    /// then never stored). False when the queue is full: nothing was queued and the caller should answer 503.
+    /// </summary>
+    public bool TryIngest(NewEvent newEvent, CancellationToken cancellationToken, out Task<IngestedEvent> committed)
     {
         var pending = new Pending(newEvent, new TaskCompletionSource<IngestedEvent>(TaskCreationOptions.RunContinuationsAsynchronously),
             Activity.Current?.Context ?? default);
+        committed = pending.Done.Task;
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(IngestBatcher));
+            ObjectDisposedException.ThrowIf(_queue.Reader.Completion.IsCompleted, this);
+            return false;
         }
-        return pending.Done.Task;
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Cancellation = cancellationToken.Register(static state => ((Pending)state!).TryCancel(), pending);
+        }
+        return true;
     }
 
     private async Task RunAsync()
@@ -63,7 +83,11 @@ public sealed class IngestBatcher : IAsyncDisposable
             var batch = new List<Pending>();
             while (batch.Count < MaxBatch && reader.TryRead(out var pending))
             {
-                batch.Add(pending);
+                // One whose request went away while it waited is left out; one taken can no longer be canceled.
+                if (pending.TryTake())
+                {
+                    batch.Add(pending);
+                }
             }
             if (batch.Count == 0)
             {
@@ -142,5 +166,28 @@ public sealed class IngestBatcher : IAsyncDisposable
         _slots.Dispose();
     }
 
-    private sealed record Pending(NewEvent Event, TaskCompletionSource<IngestedEvent> Done, ActivityContext Context);
+    private sealed record Pending(NewEvent Event, TaskCompletionSource<IngestedEvent> Done, ActivityContext Context)
+    {
+        private const int Queued = 0, Taken = 1, Canceled = 2;
+        private int _state;
+
+        public CancellationTokenRegistration Cancellation { get; set; }
+
+        /// <summary>Into a batch: from here the event will be committed (or fail), never silently dropped.</summary>
+        public bool TryTake()
+        {
+            var taken = Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+            Cancellation.Dispose();
+            return taken;
+        }
+
+        /// <summary>Out of the queue before any batch took it: it is never stored and its request is not acknowledged.</summary>
+        public void TryCancel()
+        {
+            if (Interlocked.CompareExchange(ref _state, Canceled, Queued) == Queued)
+            {
+                Done.TrySetCanceled();
+            }
+        }
+    }
 }

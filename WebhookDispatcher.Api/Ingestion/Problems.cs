@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace WebhookDispatcher.Api.Ingestion;
 
@@ -18,6 +19,25 @@ public static class Problems
             Status = StatusCodes.Status400BadRequest,
             Title = "One or more fields are invalid.",
             Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+        });
+
+    /// <summary>A 413 naming each part of the body that is over its limit (events[3], say).</summary>
+    public static ProblemHttpResult TooLarge(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status413PayloadTooLarge,
+            Title = "Payload too large",
+            Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+        });
+
+    /// <summary>A 503 that says when to come back; the caller sets the Retry-After header from <paramref name="retryAfterSeconds"/>.</summary>
+    public static ProblemHttpResult Unavailable(string detail, int retryAfterSeconds) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service unavailable",
+            Detail = detail,
+            Extensions = { ["retryAfterSeconds"] = retryAfterSeconds },
         });
 
     public static ProblemHttpResult NotFound(string detail) =>

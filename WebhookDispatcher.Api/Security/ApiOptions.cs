@@ -18,6 +18,23 @@ public sealed class ApiOptions
     /// <summary>Most events in one batch.</summary>
     public int MaxBatchEvents { get; set; } = 1000;
 
+    /// <summary>
+    /// Single events waiting to be group-committed. When the database falls this far behind, POST /events answers
+    /// 503 with Retry-After instead of holding ever more requests in memory.
+    /// </summary>
+    public int MaxQueuedEvents { get; set; } = 4096;
+
+    /// <summary>How long all the ad-hoc target checks (DNS lookups) of one request may take together.</summary>
+    public TimeSpan TargetCheckDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether the ad-hoc shape <c>{ target_url, payload }</c> is accepted. It signs any URL with the platform's
+    /// secret, so unset it is on in Development only; set, it still passes the SSRF guard.
+    /// </summary>
+    public bool? AllowAdHocTargets { get; set; }
+
+    public bool AdHocTargetsAllowed(IHostEnvironment environment) => AllowAdHocTargets ?? environment.IsDevelopment();
+
     public IReadOnlyList<string> EffectiveKeys() =>
         [.. Keys.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 

@@ -1,13 +1,14 @@
 namespace WebhookDispatcher.Api.Security;
 
 /// <summary>
-/// Refuses oversized headers and URLs with a problem+json answer. Kestrel's own limits are raised well above
-/// these (see Extensions), because a request Kestrel refuses itself gets a bare status with no body; here the
-/// caller learns what was too big.
+/// Refuses oversized headers and URLs with a problem+json answer. Kestrel's own limits sit above these (see
+/// Extensions), because a request Kestrel refuses itself gets a bare status with no body; here the caller learns
+/// what was too big. A producer sends a key, a content type, a trace context and an idempotency key: well under
+/// 16 KiB.
 /// </summary>
 public sealed class RequestLimitsMiddleware(RequestDelegate next, IProblemDetailsService problems)
 {
-    public const int MaxHeaderBytes = 32 * 1024;
+    public const int MaxHeaderBytes = 16 * 1024;
     public const int MaxUrlLength = 8 * 1024;
 
     public async Task InvokeAsync(HttpContext context)

@@ -1,12 +1,14 @@
 using System.Text;
 using System.Text.Json;
+using WebhookDispatcher.Api.Security;
 
 namespace WebhookDispatcher.Tests.Fuzzing;
 
 /// <summary>
 /// Generates bad requests for the Api from a seed: malformed and truncated JSON, wrong types, huge and deeply
 /// nested bodies, invalid UTF-8, oversized headers, wrong content types, SQL and script fragments in every
-/// string, invalid and private target URLs, bad query strings and route values, absent or wrong API keys.
+/// string, invalid and private target URLs, bad query strings and route values, absent or wrong API keys,
+/// repeated property names, and batches with one item over the single event's limit.
 /// </summary>
 public sealed class BadRequestGenerator(int seed)
 {
@@ -35,6 +37,7 @@ public sealed class BadRequestGenerator(int seed)
         {
             Truncated, Mutated, WrongType, Huge, DeeplyNested, InvalidUtf8, OversizedHeader, WrongContentType,
             HostileIdentifier, HostilePayload, BadTarget, BadQuery, BadRoute, MissingKey, WrongKey, BadBatch, NotAnObject,
+            DuplicateProperty, OversizedBatchItem,
         };
         for (var i = 0; i < count; i++)
         {
@@ -105,9 +108,44 @@ public sealed class BadRequestGenerator(int seed)
         return Json("invalid UTF-8", [.. prefix, .. bad[_random.Next(bad.Length)], .. suffix]);
     }
 
-    private FuzzCase OversizedHeader() =>
-        new("oversized header", HttpMethod.Post, "/events", "application/json", Encoding.UTF8.GetBytes(ValidCanonical()),
-            [new("X-Fuzz", new string('h', 40 * 1024 + _random.Next(20_000)))], Authenticated: true, MayBeAccepted: false);
+    // Past RequestLimitsMiddleware's limit and short of Kestrel's (which answers a bare 431, as
+    // IngestionLimitsTests checks): in one header or spread over several.
+    private FuzzCase OversizedHeader()
+    {
+        var total = RequestLimitsMiddleware.MaxHeaderBytes + 256 + _random.Next(RequestLimitsMiddleware.MaxHeaderBytes / 2);
+        var parts = _random.Next(1, 5);
+        return new("oversized header", HttpMethod.Post, "/events", "application/json", Encoding.UTF8.GetBytes(ValidCanonical()),
+            [.. Enumerable.Range(0, parts).Select(i => new KeyValuePair<string, string>($"X-Fuzz-{i}", new string('h', total / parts)))],
+            Authenticated: true, MayBeAccepted: false);
+    }
+
+    private FuzzCase DuplicateProperty()
+    {
+        // A valid event but for one name given twice, at the top or inside the data, on a single event or a batch item.
+        string[] bodies =
+        [
+            """{"merchantId":"m_1","type":"t","data":{"a":1},"merchantId":"m_2"}""",
+            """{"merchantId":"m_1","type":"t","type":"u","data":{"a":1}}""",
+            """{"merchantId":"m_1","type":"t","data":{"amount":1,"amount":100000}}""",
+            """{"merchantId":"m_1","type":"t","data":{"a":{"b":1,"b":2}}}""",
+            """{"merchantId":"m_1","amount":10,"currency":"INR","transactionId":"t1","amount":99999}""",
+            """{"target_url":"https://example.com/a","payload":{"a":1},"target_url":"http://169.254.169.254/"}""",
+        ];
+        var body = bodies[_random.Next(bodies.Length)];
+        return _random.Next(2) == 0
+            ? Json("duplicate property", Encoding.UTF8.GetBytes(body))
+            : new("duplicate property", HttpMethod.Post, "/events/batch", "application/json",
+                Encoding.UTF8.GetBytes($"[{ValidCanonical()},{body}]"), [], Authenticated: true, MayBeAccepted: false);
+    }
+
+    private FuzzCase OversizedBatchItem()
+    {
+        var events = Enumerable.Range(0, _random.Next(2, 10)).Select(_ => ValidCanonical()).ToList();
+        var blob = new string('b', new ApiOptions().MaxEventBytes + _random.Next(1, 100_000));
+        events.Insert(_random.Next(events.Count + 1), $"{{\"merchantId\":\"m_big\",\"type\":\"t\",\"data\":{{\"blob\":\"{blob}\"}}}}");
+        return new("oversized batch item", HttpMethod.Post, "/events/batch", "application/json", Encoding.UTF8.GetBytes($"[{string.Join(",", events)}]"), [],
+            Authenticated: true, MayBeAccepted: false);
+    }
 
     private FuzzCase WrongContentType() =>
         new("wrong content type", HttpMethod.Post, "/events", _random.Next(6) == 0 ? null : WrongContentTypes[_random.Next(WrongContentTypes.Length)],
