@@ -119,26 +119,46 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         WHERE d.id = ANY ($1) AND d.id = r.delivery_id AND d.locked_by = $10 AND d.attempt_count = r.fence
         """;
 
-    /// <summary>A retry by hand: a dead delivery goes back to pending now, with a fresh budget of attempts.</summary>
-    private const string RetrySql = """
-        UPDATE deliveries
+    /// <summary>
+    /// True for a delivery (alias <c>d</c>) whose endpoint was deleted. The foreign key set its <c>endpoint_id</c> to
+    /// NULL and kept the URL it was queued for; only an endpoint's deliveries have both while their event names no
+    /// ad-hoc target (a default-target delivery has no URL, an ad-hoc one its event's). Sent again, it would go to a
+    /// URL that may no longer be the merchant's, signed with the platform's secret instead of the endpoint's.
+    /// </summary>
+    private const string EndpointDeletedSql = """
+        (d.endpoint_id IS NULL AND d.target_url IS NOT NULL
+         AND EXISTS (SELECT 1 FROM events de WHERE de.id = d.event_id AND de.target_url IS NULL))
+        """;
+
+    /// <summary>
+    /// A retry by hand: a dead delivery goes back to pending now, with a fresh budget of attempts; never one whose
+    /// endpoint was deleted (<see cref="EndpointDeletedSql"/>).
+    /// </summary>
+    private const string RetrySql = $"""
+        UPDATE deliveries d
         SET status = 'pending', next_attempt_at = now(), retry_base = attempt_count, updated_at = now()
         WHERE status = 'dead' AND ($1::bigint IS NULL OR id = $1) AND ($2::uuid IS NULL OR event_id = $2)
+          AND NOT {EndpointDeletedSql}
         RETURNING id
         """;
 
     /// <summary>
     /// One page of a bulk retry, in a transaction of its own: dead deliveries matching the filter that went dead
-    /// before the retry began ($4), so a delivery that dies again while the retry runs is not retried twice.
+    /// before the retry began ($4), so a delivery that dies again while the retry runs is not retried twice. Those
+    /// of deleted endpoints are left dead (<see cref="EndpointDeletedSql"/>), and counted apart.
     /// </summary>
-    private const string DeadMatchingSql = """
+    private const string DeadInFilterSql = """
         SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
         WHERE d.status = 'dead'
           AND ($1::text IS NULL OR e.merchant_id = $1) AND ($2::uuid IS NULL OR d.endpoint_id = $2)
           AND ($3::timestamptz IS NULL OR d.updated_at >= $3) AND d.updated_at < $4
         """;
 
+    private const string DeadMatchingSql = $"{DeadInFilterSql}  AND NOT {EndpointDeletedSql}";
+
     private const string CountDeadMatchingSql = $"SELECT count(*) FROM ({DeadMatchingSql}) AS matching";
+
+    private const string CountEndpointDeletedMatchingSql = $"SELECT count(*) FROM ({DeadInFilterSql}  AND {EndpointDeletedSql}) AS matching";
 
     private const string BulkRetryPageSql = $"""
         WITH page AS (
@@ -173,9 +193,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     // The target shown is where the next attempt goes: the endpoint's current URL, which may have changed since
     // the event was queued (the Worker reads it the same way when it claims).
-    private const string DeliveryColumns = """
+    private const string DeliveryColumns = $"""
         d.id, d.event_id, d.endpoint_id, COALESCE(ep.url, d.target_url), d.status, d.attempt_count,
-        CASE WHEN d.status = 'pending' AND d.next_attempt_at < 'infinity' THEN d.next_attempt_at END, d.last_status_code, d.last_error, d.created_at, d.delivered_at
+        CASE WHEN d.status = 'pending' AND d.next_attempt_at < 'infinity' THEN d.next_attempt_at END, d.last_status_code, d.last_error, d.created_at, d.delivered_at,
+        {EndpointDeletedSql}
         """;
 
     private const string DeliveriesWithEndpoint = "deliveries d LEFT JOIN merchant_endpoints ep ON ep.id = d.endpoint_id";
@@ -310,7 +331,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             new NpgsqlParameter<string> { TypedValue = workerId });
     }
 
-    /// <summary>Sends dead deliveries again: one by id, or all of one event's.</summary>
+    /// <summary>Sends dead deliveries again: one by id, or all of one event's; never those of a deleted endpoint.</summary>
     /// <returns>The ids that went back to pending.</returns>
     public async Task<IReadOnlyList<long>> RetryDeadAsync(long? deliveryId, Guid? eventId, CancellationToken cancellationToken = default)
     {
@@ -349,6 +370,14 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                 return retried;
             }
         }
+    }
+
+    /// <summary>How many dead deliveries match <paramref name="filter"/> but stay dead because their endpoint was deleted.</summary>
+    public async Task<long> CountEndpointDeletedMatchingAsync(BulkRetryFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(CountEndpointDeletedMatchingSql);
+        AddFilter(command, filter, DateTime.SpecifyKind(filter.Until?.UtcDateTime ?? DateTime.MaxValue, DateTimeKind.Utc));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>How many dead deliveries <see cref="RetryDeadMatchingAsync"/> would retry now.</summary>
@@ -459,7 +488,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                 LastError: reader.IsDBNull(8) ? null : reader.GetString(8),
                 CreatedAt: reader.GetFieldValue<DateTimeOffset>(9),
                 DeliveredAt: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-                Attempts: []));
+                Attempts: [])
+            {
+                EndpointDeleted = reader.GetBoolean(11),
+            });
         }
         return deliveries;
     }
