@@ -33,13 +33,15 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     // An event's status is what its deliveries add up to: in flight or pending while any is, otherwise dead if any
     // died, otherwise delivered. An event with no delivery at all (no endpoint of its merchant subscribes to its
-    // type) is unrouted, not delivered: a mistyped event type must show, not pass for a success.
+    // type) is unrouted, not delivered: a mistyped event type must show, not pass for a success. The aggregate
+    // answers one row even over no deliveries, so the empty case is its first branch.
     private const string StatusExpression = """
-        COALESCE((SELECT CASE WHEN bool_or(d.status = 'in_flight') THEN 'in_flight'
-                              WHEN bool_or(d.status = 'pending') THEN 'pending'
-                              WHEN bool_or(d.status = 'dead') THEN 'dead'
-                              ELSE 'delivered' END
-                  FROM deliveries d WHERE d.event_id = e.id), 'unrouted')
+        (SELECT CASE WHEN count(*) = 0 THEN 'unrouted'
+                     WHEN bool_or(d.status = 'in_flight') THEN 'in_flight'
+                     WHEN bool_or(d.status = 'pending') THEN 'pending'
+                     WHEN bool_or(d.status = 'dead') THEN 'dead'
+                     ELSE 'delivered' END
+         FROM deliveries d WHERE d.event_id = e.id)
         """;
 
     // The events no delivery was made for: an anti-join, each event's deliveries looked up by deliveries_event.
