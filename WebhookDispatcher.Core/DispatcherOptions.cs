@@ -22,6 +22,13 @@ public sealed partial class DispatcherOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// Most payload bytes one claim may load, added up from the events' stored sizes: a backlog of large payloads is
+    /// claimed a few at a time instead of <see cref="BatchSize"/> at a time. One delivery is always claimed, however large.
+    /// </summary>
+    [Range(1d, double.MaxValue)]
+    public long MaxClaimBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Most HTTP attempts in flight in one Worker.</summary>
     [Range(1, 10_000)]
     public int MaxConcurrency { get; set; } = 256;

@@ -14,6 +14,12 @@ public sealed class RetentionOptions
     /// <summary>How often a Worker looks for expired events.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long an ad-hoc target's shared state (its pace and circuit in <c>target_states</c>) is kept once no Worker
+    /// touches it. Well past <c>Dispatcher:MaxDelay</c>, so no retry is still due to a target whose state is removed.
+    /// </summary>
+    public TimeSpan AdHocTargetIdle { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>Events removed per statement: small, so no delete holds locks or WAL long enough to slow claims or ingestion.</summary>
     public int BatchSize { get; set; } = 1000;
 }

@@ -20,7 +20,7 @@ public static class DeliveriesApi
         api.MapGet("/{id}", GetDelivery).WithSummary("A delivery and its attempts");
         api.MapPost("/{id}/retry", RetryDelivery).WithSummary("Send a dead delivery again, with a fresh budget of attempts");
         api.MapPost("/retry/count", CountMatching).WithSummary("How many dead deliveries a bulk retry with this filter would send again (nothing changes)");
-        api.MapPost("/retry", RetryMatching).WithSummary("Send every dead delivery matching a filter again (merchantId, endpointId, since, until), a page at a time");
+        api.MapPost("/retry", RetryMatching).WithSummary("Send every dead delivery matching a filter again (merchantId, endpointId, since, until), a page at a time; those of deleted endpoints stay dead and are counted as skipped");
 
         return api;
     }
@@ -73,7 +73,8 @@ public static class DeliveriesApi
         {
             wakeUp.Publish((int)Math.Min(retried, int.MaxValue));
         }
-        return TypedResults.Ok(new BulkRetryResult(retried));
+        var skipped = await deliveries.CountEndpointDeletedMatchingAsync(filter, cancellationToken);
+        return TypedResults.Ok(new BulkRetryResult(retried, skipped));
     }
 
     /// <summary>The bulk retry's confirmation: what it would retry now, counted with the same filter.</summary>
@@ -115,11 +116,22 @@ public static class DeliveriesApi
         var retried = await deliveries.RetryDeadAsync(deliveryId, null, cancellationToken);
         if (retried.Count == 0)
         {
-            return await deliveries.GetAsync(deliveryId, cancellationToken) is { } existing
-                ? Problems.Create(StatusCodes.Status409Conflict, "Not dead", $"Delivery {deliveryId} is {existing.Status}; only a dead delivery can be retried.")
-                : Problems.NotFound($"No delivery {deliveryId}.");
+            return await deliveries.GetAsync(deliveryId, cancellationToken) switch
+            {
+                null => Problems.NotFound($"No delivery {deliveryId}."),
+                { EndpointDeleted: true } => EndpointDeletedProblem($"Delivery {deliveryId}"),
+                var existing => Problems.Create(StatusCodes.Status409Conflict, "Not dead", $"Delivery {deliveryId} is {existing.Status}; only a dead delivery can be retried."),
+            };
         }
         wakeUp.Publish(retried.Count);
         return TypedResults.Accepted($"/deliveries/{deliveryId}", new RetryAccepted(retried));
     }
+
+    /// <summary>
+    /// Why a deleted endpoint's delivery is never sent again: all that is left of its endpoint is the URL it was
+    /// queued for, which may be someone else's by now, and its secret is gone, so it would be signed with the platform's.
+    /// </summary>
+    internal static ProblemHttpResult EndpointDeletedProblem(string what) =>
+        Problems.Create(StatusCodes.Status409Conflict, "Endpoint deleted",
+            $"{what} was for an endpoint that has been deleted, so it is not sent again: the URL it was queued for may no longer be the merchant's, and the endpoint's signing secret is gone. Register the endpoint again and send the event anew.");
 }

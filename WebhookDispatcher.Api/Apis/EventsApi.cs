@@ -72,9 +72,9 @@ public static class EventsApi
         string? limit,
         CancellationToken cancellationToken)
     {
-        if (status is not null && !DeliveryStatus.IsValid(status))
+        if (status is not null && !DeliveryStatus.IsValidEventStatus(status))
         {
-            return Problems.Validation("status", $"The status is one of {string.Join(", ", DeliveryStatus.All)}.");
+            return Problems.Validation("status", $"The status is one of {string.Join(", ", DeliveryStatus.EventStatuses)}.");
         }
         if (ParsePage(page, limit, out var pageNumber, out var pageSize) is { } problem)
         {
@@ -111,9 +111,13 @@ public static class EventsApi
         var retried = await deliveries.RetryDeadAsync(null, eventId, cancellationToken);
         if (retried.Count == 0)
         {
-            return await events.GetAsync(eventId, cancellationToken) is null
-                ? Problems.NotFound($"No event {eventId}.")
-                : Problems.Create(StatusCodes.Status409Conflict, "Nothing to retry", $"Event {eventId} has no dead delivery.");
+            return await events.GetAsync(eventId, cancellationToken) switch
+            {
+                null => Problems.NotFound($"No event {eventId}."),
+                var e when e.Deliveries.Any(d => d.Status == DeliveryStatus.Dead && d.EndpointDeleted) =>
+                    DeliveriesApi.EndpointDeletedProblem($"Every dead delivery of event {eventId}"),
+                _ => Problems.Create(StatusCodes.Status409Conflict, "Nothing to retry", $"Event {eventId} has no dead delivery."),
+            };
         }
         wakeUp.Publish(retried.Count);
         return TypedResults.Accepted($"/events/{eventId}", new RetryAccepted(retried));

@@ -13,18 +13,19 @@ public static class StatusApi
     {
         var api = app.MapGroup("/status").WithTags("Status");
 
-        api.MapGet("/all", GetSummary).WithSummary("Deliveries counted by status");
+        api.MapGet("/all", GetSummary).WithSummary("Deliveries counted by status, and the events no endpoint subscribes to (unrouted)");
         api.MapGet("/{id}", GetStatus).WithSummary("Where one event's delivery stands");
 
         return api;
     }
 
-    public static async Task<Ok<StatusSummary>> GetSummary(DeliveryStore deliveries, CancellationToken cancellationToken)
+    public static async Task<Ok<StatusSummary>> GetSummary(DeliveryStore deliveries, EventStore events, CancellationToken cancellationToken)
     {
         var counts = await deliveries.CountByStatusAsync(cancellationToken);
+        var unrouted = await events.CountUnroutedAsync(cancellationToken);
         return TypedResults.Ok(new StatusSummary(
             counts[DeliveryStatus.Pending], counts[DeliveryStatus.InFlight], counts[DeliveryStatus.Delivered], counts[DeliveryStatus.Dead],
-            counts.Values.Sum()));
+            unrouted, counts.Values.Sum()));
     }
 
     public static async Task<Results<Ok<EventStatus>, ProblemHttpResult>> GetStatus(string id, EventStore events, CancellationToken cancellationToken)

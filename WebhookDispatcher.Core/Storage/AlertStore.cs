@@ -12,6 +12,14 @@ namespace WebhookDispatcher.Core.Storage;
 /// </summary>
 public sealed class AlertStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// The one target key under which every ad-hoc target's alerts are raised. Anyone holding a key can name a new
+    /// ad-hoc URL per event; keyed per URL, each failing one would page on-call. Under one key there is at most one
+    /// firing ad-hoc alert (the unique index on firing alerts) and, once resolved, none of the same kind within the
+    /// cooldown. Not an endpoint id and not a <c>url:</c> key, so it meets neither.
+    /// </summary>
+    public const string AdHocTargetsKey = "ad-hoc-targets";
+
     /// <summary>Notification errors are kept to this many characters.</summary>
     public const int MaxErrorLength = 2000;
 

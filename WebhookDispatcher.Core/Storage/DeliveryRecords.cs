@@ -91,7 +91,11 @@ public sealed record DeliveryDetails(
     string? LastError,
     DateTimeOffset CreatedAt,
     DateTimeOffset? DeliveredAt,
-    IReadOnlyList<DeliveryAttempt> Attempts);
+    IReadOnlyList<DeliveryAttempt> Attempts)
+{
+    /// <summary>Its endpoint was deleted: it is not sent again, by hand or in bulk.</summary>
+    public bool EndpointDeleted { get; init; }
+}
 
 /// <summary>
 /// Which dead deliveries a bulk retry puts back to pending: all of them, or those of one merchant or endpoint, and

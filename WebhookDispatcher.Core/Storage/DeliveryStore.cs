@@ -50,17 +50,26 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// events on the outside and read all of them for every claimed row (10,086,308 index reads for 200 claimed).
     /// That makes the plan safe to make once per connection (<see cref="StablePlans.Sql"/>), where a plan made for
     /// each claim cost 0.3–0.6 ms of planning: most of the database's work for a claim of a few rows.
+    /// The candidates' payloads are added up in due order, from each event's <c>payload_bytes</c> (never the payload),
+    /// and only those within $5 bytes are leased, though always the first, so one payload over the cap still goes:
+    /// a producer's large payloads cannot make one claim load more than a Worker can hold. Candidates past the cap
+    /// are locked only until this statement commits, and stay pending for the next claim.
     /// </summary>
     internal const string ClaimSql = $"""
         WITH claimed AS (
             UPDATE deliveries d
             SET status = 'in_flight', locked_by = $2, locked_until = now() + $3, next_attempt_at = now() + $3, updated_at = now()
             WHERE d.id = ANY (ARRAY(
-                SELECT id FROM deliveries
-                WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= now()
-                ORDER BY next_attempt_at
-                LIMIT $1
-                FOR UPDATE SKIP LOCKED))
+                SELECT id FROM (
+                    SELECT c.id, row_number() OVER w AS n, sum(pe.payload_bytes) OVER w AS bytes
+                    FROM (SELECT id, event_id, next_attempt_at FROM deliveries
+                          WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= now()
+                          ORDER BY next_attempt_at
+                          LIMIT $1
+                          FOR UPDATE SKIP LOCKED) c
+                    CROSS JOIN LATERAL (SELECT payload_bytes FROM events WHERE id = c.event_id OFFSET 0) pe
+                    WINDOW w AS (ORDER BY c.next_attempt_at ROWS UNBOUNDED PRECEDING)) sized
+                WHERE n = 1 OR bytes <= $5))
             RETURNING d.id, d.event_id, d.endpoint_id, d.target_url, d.attempt_count, d.retry_base)
         SELECT c.id, c.event_id, c.endpoint_id, COALESCE(ep.url, c.target_url), c.attempt_count, c.retry_base,
                e.merchant_id, e.type, e.payload::text, e.created_at, e.traceparent,
@@ -120,26 +129,46 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         WHERE d.id = ANY ($1) AND d.id = r.delivery_id AND d.locked_by = $10 AND d.attempt_count = r.fence
         """;
 
-    /// <summary>A retry by hand: a dead delivery goes back to pending now, with a fresh budget of attempts.</summary>
-    private const string RetrySql = """
-        UPDATE deliveries
+    /// <summary>
+    /// True for a delivery (alias <c>d</c>) whose endpoint was deleted. The foreign key set its <c>endpoint_id</c> to
+    /// NULL and kept the URL it was queued for; only an endpoint's deliveries have both while their event names no
+    /// ad-hoc target (a default-target delivery has no URL, an ad-hoc one its event's). Sent again, it would go to a
+    /// URL that may no longer be the merchant's, signed with the platform's secret instead of the endpoint's.
+    /// </summary>
+    private const string EndpointDeletedSql = """
+        (d.endpoint_id IS NULL AND d.target_url IS NOT NULL
+         AND EXISTS (SELECT 1 FROM events de WHERE de.id = d.event_id AND de.target_url IS NULL))
+        """;
+
+    /// <summary>
+    /// A retry by hand: a dead delivery goes back to pending now, with a fresh budget of attempts; never one whose
+    /// endpoint was deleted (<see cref="EndpointDeletedSql"/>).
+    /// </summary>
+    private const string RetrySql = $"""
+        UPDATE deliveries d
         SET status = 'pending', next_attempt_at = now(), retry_base = attempt_count, updated_at = now()
         WHERE status = 'dead' AND ($1::bigint IS NULL OR id = $1) AND ($2::uuid IS NULL OR event_id = $2)
+          AND NOT {EndpointDeletedSql}
         RETURNING id
         """;
 
     /// <summary>
     /// One page of a bulk retry, in a transaction of its own: dead deliveries matching the filter that went dead
-    /// before the retry began ($4), so a delivery that dies again while the retry runs is not retried twice.
+    /// before the retry began ($4), so a delivery that dies again while the retry runs is not retried twice. Those
+    /// of deleted endpoints are left dead (<see cref="EndpointDeletedSql"/>), and counted apart.
     /// </summary>
-    private const string DeadMatchingSql = """
+    private const string DeadInFilterSql = """
         SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id
         WHERE d.status = 'dead'
           AND ($1::text IS NULL OR e.merchant_id = $1) AND ($2::uuid IS NULL OR d.endpoint_id = $2)
           AND ($3::timestamptz IS NULL OR d.updated_at >= $3) AND d.updated_at < $4
         """;
 
+    private const string DeadMatchingSql = $"{DeadInFilterSql}  AND NOT {EndpointDeletedSql}";
+
     private const string CountDeadMatchingSql = $"SELECT count(*) FROM ({DeadMatchingSql}) AS matching";
+
+    private const string CountEndpointDeletedMatchingSql = $"SELECT count(*) FROM ({DeadInFilterSql}  AND {EndpointDeletedSql}) AS matching";
 
     private const string BulkRetryPageSql = $"""
         WITH page AS (
@@ -174,9 +203,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     // The target shown is where the next attempt goes: the endpoint's current URL, which may have changed since
     // the event was queued (the Worker reads it the same way when it claims).
-    private const string DeliveryColumns = """
+    private const string DeliveryColumns = $"""
         d.id, d.event_id, d.endpoint_id, COALESCE(ep.url, d.target_url), d.status, d.attempt_count,
-        CASE WHEN d.status = 'pending' AND d.next_attempt_at < 'infinity' THEN d.next_attempt_at END, d.last_status_code, d.last_error, d.created_at, d.delivered_at
+        CASE WHEN d.status = 'pending' AND d.next_attempt_at < 'infinity' THEN d.next_attempt_at END, d.last_status_code, d.last_error, d.created_at, d.delivered_at,
+        {EndpointDeletedSql}
         """;
 
     private const string DeliveriesWithEndpoint = "deliveries d LEFT JOIN merchant_endpoints ep ON ep.id = d.endpoint_id";
@@ -205,8 +235,9 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         """;
 
     /// <param name="defaultTargetUrl">Where deliveries with no target go, so they are keyed by it in <c>target_states</c>.</param>
+    /// <param name="maxBytes">The most payload bytes one claim may load (<c>Dispatcher:MaxClaimBytes</c>); one delivery is always claimed.</param>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, string workerId, TimeSpan lease, string? defaultTargetUrl = null,
-        CancellationToken cancellationToken = default)
+        long maxBytes = long.MaxValue, CancellationToken cancellationToken = default)
     {
         // One round trip and one implicit transaction: the plan settings, then the claim, committed together.
         await using var batch = dataSource.CreateBatch();
@@ -215,7 +246,8 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             new NpgsqlParameter<int> { TypedValue = limit },
             new NpgsqlParameter<string> { TypedValue = workerId },
             new NpgsqlParameter<TimeSpan> { TypedValue = lease },
-            new NpgsqlParameter<string?> { TypedValue = defaultTargetUrl, NpgsqlDbType = NpgsqlDbType.Text }));
+            new NpgsqlParameter<string?> { TypedValue = defaultTargetUrl, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter<long> { TypedValue = maxBytes }));
         var claimed = new List<ClaimedDelivery>(limit);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
@@ -312,7 +344,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             new NpgsqlParameter<string> { TypedValue = workerId });
     }
 
-    /// <summary>Sends dead deliveries again: one by id, or all of one event's.</summary>
+    /// <summary>Sends dead deliveries again: one by id, or all of one event's; never those of a deleted endpoint.</summary>
     /// <returns>The ids that went back to pending.</returns>
     public async Task<IReadOnlyList<long>> RetryDeadAsync(long? deliveryId, Guid? eventId, CancellationToken cancellationToken = default)
     {
@@ -351,6 +383,14 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                 return retried;
             }
         }
+    }
+
+    /// <summary>How many dead deliveries match <paramref name="filter"/> but stay dead because their endpoint was deleted.</summary>
+    public async Task<long> CountEndpointDeletedMatchingAsync(BulkRetryFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(CountEndpointDeletedMatchingSql);
+        AddFilter(command, filter, DateTime.SpecifyKind(filter.Until?.UtcDateTime ?? DateTime.MaxValue, DateTimeKind.Utc));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>How many dead deliveries <see cref="RetryDeadMatchingAsync"/> would retry now.</summary>
@@ -461,7 +501,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                 LastError: reader.IsDBNull(8) ? null : reader.GetString(8),
                 CreatedAt: reader.GetFieldValue<DateTimeOffset>(9),
                 DeliveredAt: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-                Attempts: []));
+                Attempts: [])
+            {
+                EndpointDeleted = reader.GetBoolean(11),
+            });
         }
         return deliveries;
     }

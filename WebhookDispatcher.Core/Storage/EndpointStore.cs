@@ -40,14 +40,18 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource, SecretSealer seal
         RETURNING {Columns}
         """;
 
-    // Its deliveries still waiting go dead with the reason (a retry by hand would send them to the default target),
-    // rather than be left pointing nowhere.
+    // Its deliveries still waiting, and those a Worker holds, go dead with the reason. Left queued, the foreign key
+    // would keep only the URL they were queued for, and they would be sent there signed with the platform's secret,
+    // to a URL that may no longer be the merchant's. Clearing the lease fences out the outcome of an attempt in
+    // flight, so it cannot put one back to pending. They stay dead: a retry by hand refuses them (409), a bulk retry
+    // skips them (DeliveryStore.EndpointDeletedSql).
     private const string DeleteSql = """
         WITH gone AS (
             DELETE FROM merchant_endpoints WHERE merchant_id = $1 AND id = $2 RETURNING id
         ), waiting AS (
-            UPDATE deliveries d SET status = 'dead', last_error = 'Not sent: the endpoint was deleted.', updated_at = now()
-            FROM gone WHERE d.endpoint_id = gone.id AND d.status = 'pending'
+            UPDATE deliveries d SET status = 'dead', last_error = 'Not sent: the endpoint was deleted.',
+                                    locked_by = NULL, locked_until = NULL, updated_at = now()
+            FROM gone WHERE d.endpoint_id = gone.id AND d.status IN ('pending', 'in_flight')
         )
         SELECT count(*) FROM gone
         """;

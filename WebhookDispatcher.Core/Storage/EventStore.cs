@@ -32,13 +32,21 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         """;
 
     // An event's status is what its deliveries add up to: in flight or pending while any is, otherwise dead if any
-    // died, otherwise delivered (an event no endpoint subscribed to counts as delivered: nothing is left to do).
+    // died, otherwise delivered. An event with no delivery at all (no endpoint of its merchant subscribes to its
+    // type) is unrouted, not delivered: a mistyped event type must show, not pass for a success. The aggregate
+    // answers one row even over no deliveries, so the empty case is its first branch.
     private const string StatusExpression = """
-        COALESCE((SELECT CASE WHEN bool_or(d.status = 'in_flight') THEN 'in_flight'
-                              WHEN bool_or(d.status = 'pending') THEN 'pending'
-                              WHEN bool_or(d.status = 'dead') THEN 'dead'
-                              ELSE 'delivered' END
-                  FROM deliveries d WHERE d.event_id = e.id), 'delivered')
+        (SELECT CASE WHEN count(*) = 0 THEN 'unrouted'
+                     WHEN bool_or(d.status = 'in_flight') THEN 'in_flight'
+                     WHEN bool_or(d.status = 'pending') THEN 'pending'
+                     WHEN bool_or(d.status = 'dead') THEN 'dead'
+                     ELSE 'delivered' END
+         FROM deliveries d WHERE d.event_id = e.id)
+        """;
+
+    // The events no delivery was made for: an anti-join, each event's deliveries looked up by deliveries_event.
+    private const string CountUnroutedSql = """
+        SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
         """;
 
     // The stored events answering the request: the new ones by id, repeats by their idempotency key. Two
@@ -48,7 +56,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     // `deliveries` was empty scanned the whole table once per event (1,000 events against 100,000 deliveries: 7.6 s).
     private const string SelectIngestedSql = $"""
         SELECT e.id, e.merchant_id, e.type, e.payload::text, e.idempotency_key, e.created_at,
-               COALESCE(n.deliveries, 0)::int, CASE WHEN n.deliveries > 0 THEN 'pending' ELSE 'delivered' END
+               COALESCE(n.deliveries, 0)::int, CASE WHEN n.deliveries > 0 THEN 'pending' ELSE 'unrouted' END
         FROM events e
         LEFT JOIN (SELECT event_id, count(*) AS deliveries FROM deliveries WHERE event_id = ANY ($1) GROUP BY event_id) n
           ON n.event_id = e.id
@@ -185,6 +193,13 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                 reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5)));
         }
         return events;
+    }
+
+    /// <summary>How many events have no delivery at all (<see cref="DeliveryStatus.Unrouted"/>): reads every event.</summary>
+    public async Task<long> CountUnroutedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(CountUnroutedSql);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>One event with its deliveries and every attempt of each.</summary>

@@ -108,6 +108,49 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
         WHERE endpoint_id = $1
         """;
 
+    /// <summary>
+    /// One batch of pruning: rows of ad-hoc targets (<c>url:</c> keys other than the default target's, $1) that no
+    /// Worker has touched since $2 and that hold nothing back (no circuit open, no pace reserved past $2). Anyone with
+    /// a key can name a new ad-hoc URL per event, so these rows would otherwise grow without bound. An idle row that
+    /// still counts failures goes too: past the idle period no retry is due to it, and should one come, its streak
+    /// starts again. SKIP LOCKED, so a Worker counting results into a row is never waited on.
+    /// </summary>
+    private const string DeleteIdleAdHocSql = """
+        DELETE FROM target_states WHERE target_key IN (
+            SELECT target_key FROM target_states
+            WHERE endpoint_id IS NULL AND target_key LIKE 'url:%' AND target_key IS DISTINCT FROM $1
+              AND updated_at < $2 AND next_send_at < $2 AND deferred_until < $2
+              AND (circuit_open_until IS NULL OR circuit_open_until < $2) AND (probe_until IS NULL OR probe_until < $2)
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED)
+        """;
+
+    private const string AnyAdHocFailingSql = """
+        SELECT EXISTS (SELECT 1 FROM target_states
+                       WHERE endpoint_id IS NULL AND target_key LIKE 'url:%' AND target_key IS DISTINCT FROM $1
+                         AND consecutive_failures > 0)
+        """;
+
+    /// <summary>Removes up to <paramref name="batchSize"/> rows of ad-hoc targets idle since <paramref name="idleSince"/>.</summary>
+    /// <param name="defaultTargetKey">The default target's key (<c>url:</c> and its URL), which is kept; null when there is none.</param>
+    /// <returns>How many rows were removed.</returns>
+    public async Task<int> DeleteIdleAdHocAsync(string? defaultTargetKey, DateTimeOffset idleSince, int batchSize, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(DeleteIdleAdHocSql);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = defaultTargetKey, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = idleSince.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Whether any ad-hoc target (not the default target, <paramref name="defaultTargetKey"/>) is failing now.</summary>
+    public async Task<bool> AnyAdHocFailingAsync(string? defaultTargetKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(AnyAdHocFailingSql);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = defaultTargetKey, NpgsqlDbType = NpgsqlDbType.Text });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Reserves send slots for rate-limited targets, one statement for all of them.</summary>
     public async Task<IReadOnlyList<PaceReservation>> ReserveAsync(IReadOnlyList<PaceRequest> requests, TimeSpan horizon, CancellationToken cancellationToken = default)
     {

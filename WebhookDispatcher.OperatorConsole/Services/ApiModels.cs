@@ -6,7 +6,7 @@ namespace WebhookDispatcher.OperatorConsole.Services;
 // keeps its own copies rather than referencing Core: it is deployed on its own as a client of the HTTP routes and
 // carries no database code. A change to an answer there needs the same change here.
 
-public sealed record StatusSummary(long Pending, long InFlight, long Delivered, long Dead, long Total);
+public sealed record StatusSummary(long Pending, long InFlight, long Delivered, long Dead, long Unrouted, long Total);
 
 public sealed record EventPage(int Page, int Limit, IReadOnlyList<EventSummary> Events);
 

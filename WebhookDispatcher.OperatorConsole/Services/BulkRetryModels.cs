@@ -19,5 +19,5 @@ public sealed record BulkRetryFilter(
 /// <summary>How many dead deliveries a bulk retry with a filter would send again; nothing changed yet.</summary>
 public sealed record BulkRetryCount(long Matching);
 
-/// <summary>How many dead deliveries a bulk retry made pending again.</summary>
-public sealed record BulkRetryResult(long Retried);
+/// <summary>How many dead deliveries a bulk retry made pending again, and how many it left dead because their endpoint was deleted.</summary>
+public sealed record BulkRetryResult(long Retried, long SkippedEndpointDeleted);

@@ -12,7 +12,9 @@ namespace WebhookDispatcher.Worker.Delivery;
 /// held), and the alerts these raise: failures in a row, a circuit opening, an auto-disable, a delivery going dead;
 /// and their resolve once the target delivers again. A batch of successes to healthy targets costs nothing here: only
 /// a failure, or a success to a target that was failing, is written. Alerts are stored here and sent by the
-/// <c>AlertDispatcher</c>, so they never hold up the outcomes that raised them.
+/// <c>AlertDispatcher</c>, so they never hold up the outcomes that raised them. Registered endpoints and the default
+/// target each have alerts of their own; every ad-hoc target's are gathered into one (<see cref="AlertStore.AdHocTargetsKey"/>),
+/// so that whoever can submit events cannot page on-call once per failing URL they make up.
 /// </summary>
 public sealed class TargetHealthRecorder(
     TargetStateStore states,
@@ -33,6 +35,7 @@ public sealed class TargetHealthRecorder(
         var alerting = alertOptions.Value;
         var changes = await states.RecordResultsAsync(results, settings.CircuitBreakAfter, settings.CircuitCooldown, settings.DisableAfter, cancellationToken);
         var targets = Targets(batch);
+        var defaultKey = settings.DefaultTargetUrl is { } defaultUrl ? AlertTrigger.ForUrl(defaultUrl) : null;
         var triggers = new List<AlertTrigger>();
         var recovered = new List<string>();
         foreach (var change in changes)
@@ -45,12 +48,12 @@ public sealed class TargetHealthRecorder(
             }
             if (change.ConsecutiveFailures >= alerting.ConsecutiveFailures)
             {
-                triggers.Add(new AlertTrigger(change.TargetKey, change.EndpointId, merchant, url, AlertKind.ConsecutiveFailures,
+                triggers.Add(Trigger(defaultKey, change.TargetKey, change.EndpointId, merchant, url, AlertKind.ConsecutiveFailures,
                     $"{url} failed {change.ConsecutiveFailures} attempts in a row", change.LastError));
             }
             if (change.CircuitOpened)
             {
-                triggers.Add(new AlertTrigger(change.TargetKey, change.EndpointId, merchant, url, AlertKind.CircuitOpen,
+                triggers.Add(Trigger(defaultKey, change.TargetKey, change.EndpointId, merchant, url, AlertKind.CircuitOpen,
                     $"{url}: circuit open, deliveries paused until {change.CircuitOpenUntil:u}", change.LastError));
             }
 
@@ -80,7 +83,7 @@ public sealed class TargetHealthRecorder(
         {
             var last = dead.Last();
             var url = UrlOf(dead.Key, last.TargetUrl);
-            triggers.Add(new AlertTrigger(dead.Key, Guid.TryParse(dead.Key, out var id) ? id : null, last.MerchantId, url, AlertKind.Dead,
+            triggers.Add(Trigger(defaultKey, dead.Key, Guid.TryParse(dead.Key, out var id) ? id : null, last.MerchantId, url, AlertKind.Dead,
                 dead.Count() == 1 ? $"a delivery to {url} is dead" : $"{dead.Count()} deliveries to {url} are dead", last.Error));
         }
 
@@ -92,11 +95,30 @@ public sealed class TargetHealthRecorder(
                 logger.LogWarning("Raised {Count} alerts: {Summaries}", raised, string.Join("; ", triggers.Select(t => t.Summary).Distinct()));
             }
         }
+        // The ad-hoc targets' one alert resolves once none of them is failing, not when the first of them recovers.
+        if (recovered.RemoveAll(key => IsAdHoc(key, defaultKey)) > 0 && !await states.AnyAdHocFailingAsync(defaultKey, cancellationToken))
+        {
+            recovered.Add(AlertStore.AdHocTargetsKey);
+        }
         if (recovered.Count > 0 && await alerts.ResolveAsync(recovered, cancellationToken) is > 0 and var resolved)
         {
             logger.LogInformation("Resolved {Count} alerts: {Targets} deliver again", resolved, string.Join(", ", recovered));
         }
     }
+
+    /// <summary>An ad-hoc target's key: a URL's, but not the default target's.</summary>
+    internal static bool IsAdHoc(string targetKey, string? defaultTargetKey) =>
+        targetKey.StartsWith("url:", StringComparison.Ordinal) && targetKey != defaultTargetKey;
+
+    /// <summary>
+    /// A trigger for a target's alert; an ad-hoc target's goes to the one alert of all ad-hoc targets, with no
+    /// merchant (they are many) and the URL that failed named in its summary.
+    /// </summary>
+    private static AlertTrigger Trigger(string? defaultTargetKey, string targetKey, Guid? endpointId, string? merchantId, string url,
+        string kind, string summary, string? detail) =>
+        IsAdHoc(targetKey, defaultTargetKey)
+            ? new AlertTrigger(AlertStore.AdHocTargetsKey, null, null, "(ad-hoc targets)", kind, $"ad-hoc targets failing; latest: {summary}", detail)
+            : new AlertTrigger(targetKey, endpointId, merchantId, url, kind, summary, detail);
 
     /// <summary>A target's URL for a person: as the outcome named it, or as its key spells it (the default target's).</summary>
     private static string UrlOf(string targetKey, string? url) =>

@@ -61,7 +61,7 @@ public sealed class DeliveryWorker(
                 IReadOnlyList<ClaimedDelivery> claimed;
                 try
                 {
-                    claimed = await store.ClaimAsync(requested, worker.Id, settings.LeaseDuration, settings.DefaultTargetUrl, stoppingToken);
+                    claimed = await store.ClaimAsync(requested, worker.Id, settings.LeaseDuration, settings.DefaultTargetUrl, settings.MaxClaimBytes, stoppingToken);
                     claimFailures = 0;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

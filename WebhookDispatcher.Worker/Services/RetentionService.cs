@@ -7,9 +7,11 @@ namespace WebhookDispatcher.Worker.Services;
 /// <summary>
 /// Removes finished events older than the retention period, continuously and in small batches, so the tables stay
 /// the size of the period rather than of the engine's whole history. Every Worker runs it; SKIP LOCKED keeps them
-/// out of each other's way, and each batch commits on its own, so claims and ingestion never wait behind it.
+/// out of each other's way, and each batch commits on its own, so claims and ingestion never wait behind it. Ad-hoc
+/// targets' shared state goes once idle, so made-up URLs cannot grow <c>target_states</c> without bound.
 /// </summary>
-public sealed class RetentionService(EventStore events, AlertStore alerts, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+public sealed class RetentionService(EventStore events, AlertStore alerts, TargetStateStore targetStates, IOptions<RetentionOptions> options,
+    IOptions<DispatcherOptions> dispatcherOptions, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,6 +36,11 @@ public sealed class RetentionService(EventStore events, AlertStore alerts, IOpti
                 {
                     logger.LogInformation("Retention removed {Count} alerts resolved more than {Period} ago", alertsRemoved, retention.Period);
                 }
+                var targetsRemoved = await RemoveIdleAdHocTargetsAsync(retention, stoppingToken);
+                if (targetsRemoved > 0)
+                {
+                    logger.LogInformation("Retention removed the state of {Count} ad-hoc targets idle for over {Idle}", targetsRemoved, retention.AdHocTargetIdle);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -54,6 +61,29 @@ public sealed class RetentionService(EventStore events, AlertStore alerts, IOpti
             removed += batch;
         }
         while (batch == retention.BatchSize);
+        return removed;
+    }
+
+    /// <summary>
+    /// Idle ad-hoc targets' rows, a batch at a time; then, if no ad-hoc target is failing any more, their one alert
+    /// is resolved (its failing targets may have gone idle without ever succeeding).
+    /// </summary>
+    private async Task<long> RemoveIdleAdHocTargetsAsync(RetentionOptions retention, CancellationToken cancellationToken)
+    {
+        var defaultKey = dispatcherOptions.Value.DefaultTargetUrl is { } url ? Core.Alerts.AlertTrigger.ForUrl(url) : null;
+        var idleSince = time.GetUtcNow() - retention.AdHocTargetIdle;
+        long removed = 0;
+        int batch;
+        do
+        {
+            batch = await targetStates.DeleteIdleAdHocAsync(defaultKey, idleSince, retention.BatchSize, cancellationToken);
+            removed += batch;
+        }
+        while (batch == retention.BatchSize);
+        if (!await targetStates.AnyAdHocFailingAsync(defaultKey, cancellationToken))
+        {
+            await alerts.ResolveAsync([AlertStore.AdHocTargetsKey], cancellationToken);
+        }
         return removed;
     }
 
