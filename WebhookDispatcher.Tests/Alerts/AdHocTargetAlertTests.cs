@@ -1,3 +1,4 @@
+using WebhookDispatcher.Core.Signing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebhookDispatcher.Core;
@@ -22,7 +23,7 @@ public sealed class AdHocTargetAlertTests(ThrowawayPostgres postgres) : IClassFi
     public async Task ManyFailingAdHocUrls_RaiseOneAlert_NotOnePerUrl_WhileAnEndpointAndTheDefaultTargetKeepTheirOwn()
     {
         var recorder = new TargetHealthRecorder(
-            new TargetStateStore(postgres.DataSource), new EndpointStore(postgres.DataSource), new AlertStore(postgres.DataSource),
+            new TargetStateStore(postgres.DataSource), new EndpointStore(postgres.DataSource, new SecretSealer(Options.Create(new SecretSealingOptions()))), new AlertStore(postgres.DataSource),
             Options.Create(new DispatcherOptions { DefaultTargetUrl = DefaultTarget }),
             Options.Create(new AlertOptions()), NullLogger<TargetHealthRecorder>.Instance);
         var endpointId = Guid.NewGuid();
