@@ -108,7 +108,7 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Unlike the template, the health endpoints are mapped in every environment: /health is part of the
-        // product's contract (DESIGN.md section 4) and what orchestrators probe. They reveal nothing but status.
+        // product's contract (README, ARCHITECTURE.md) and what orchestrators probe. They reveal nothing but status.
 
         // All health checks must pass for app to be considered ready to accept traffic after starting
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });

@@ -56,7 +56,7 @@ public static class WebhooksDataExtensions
     /// <summary>
     /// The Redis wake-up bus, as one shared <c>IConnectionMultiplexer</c> from <c>ConnectionStrings:redis</c>. A
     /// service starts while Redis is down and reconnects by itself (AbortOnConnectFail off), and an outage makes it
-    /// Degraded, not Unhealthy: Redis only wakes Workers up (DESIGN.md invariant 5), so /health still answers 200
+    /// Degraded, not Unhealthy: Redis only wakes Workers up (ARCHITECTURE.md, invariant 5), so /health still answers 200
     /// while saying what is wrong.
     /// </summary>
     public static TBuilder AddWakeUpRedisClient<TBuilder>(this TBuilder builder, string connectionName = "redis") where TBuilder : IHostApplicationBuilder
