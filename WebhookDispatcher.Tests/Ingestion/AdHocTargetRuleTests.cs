@@ -33,7 +33,7 @@ public class AdHocTargetRuleTests
         var errors = await Parse(new EventRequestParser(new TargetUrlPolicy(allowPrivateTargets: false), allowAdHocTargets: true),
             $$$"""{"target_url":"{{{target}}}","payload":{"a":1}}""");
 
-        Assert.Contains("private", Assert.Single(errors["target_url"]), StringComparison.Ordinal);
+        Assert.Contains("which webhooks may not reach", Assert.Single(errors["target_url"]), StringComparison.Ordinal);
     }
 
     [Fact]
