@@ -25,6 +25,12 @@ public sealed record BenchPlan(
 
     public bool Runs(string scenario) => Only.Contains(scenario);
 
+    /// <summary>
+    /// Drain to registered endpoints (one per merchant, registered through the Api, so each secret is sealed at rest
+    /// and opened by the Worker for every send) instead of to the default target.
+    /// </summary>
+    public bool DrainToEndpoints { get; init; }
+
     public static BenchPlan Full { get; } = new("full", TimeSpan.FromSeconds(10), [1, 16, 64], TimeSpan.FromSeconds(10), 4,
         100_000, [1, 2, 4], [500, 1000, 2000], TimeSpan.FromSeconds(30), 10_000_000, 1000, TimeSpan.FromMinutes(3));
 

@@ -17,6 +17,7 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
           --seed    the soak's fault schedule and chaos dice (default: 1)
           --only    run some scenarios only, comma-separated: ceilings, ingest, drain, history, retention, e2e
                     (for measuring one change; history needs drain, which it is compared with)
+          --drain-endpoints   the drain goes to registered endpoints (sealed secrets), not to the default target
           --deliveries N, --workers 1,2,4, --rates 500,1000, --history N   override the plan's drain size, scale-out,
                     offered rates and the history scenario's delivered rows
         """;
@@ -26,7 +27,7 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
 
     public static CommandLine? Parse(string[] args)
     {
-        bool soak = false, quick = false, tiny = false, append = false;
+        bool soak = false, quick = false, tiny = false, append = false, drainToEndpoints = false;
         string? json = null;
         var seed = 1;
         string[]? only = null;
@@ -48,6 +49,9 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
                     break;
                 case "--append":
                     append = true;
+                    break;
+                case "--drain-endpoints":
+                    drainToEndpoints = true;
                     break;
                 case "--json" when i + 1 < args.Length:
                     json = Path.GetFullPath(args[++i]);
@@ -85,6 +89,7 @@ public sealed record CommandLine(bool Soak, BenchPlan BenchPlan, Soak.SoakPlan S
             HistoryDeliveries = history ?? bench.HistoryDeliveries,
             ScaleOutWorkers = workers ?? bench.ScaleOutWorkers,
             EndToEndRates = rates ?? bench.EndToEndRates,
+            DrainToEndpoints = drainToEndpoints,
         };
         var soakPlan = tiny ? Bench.Soak.SoakPlan.Tiny : quick ? Bench.Soak.SoakPlan.Quick : Bench.Soak.SoakPlan.Full;
         var text = "dotnet run -c Release --project WebhookDispatcher.Bench --" + (args.Length == 0 ? "" : " " + string.Join(' ', args));

@@ -74,5 +74,18 @@ public sealed class ApiClient : IDisposable
         return [.. document.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetGuid())];
     }
 
+    /// <summary>Registers an endpoint for <paramref name="merchantId"/>, as a merchant would; throws unless the Api answered 201.</summary>
+    public async Task RegisterEndpointAsync(string merchantId, Uri url, CancellationToken cancellationToken = default)
+    {
+        var json = JsonSerializer.Serialize(new { url = url.ToString() });
+        using var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.ContentType = Json;
+        using var response = await _http.PostAsync($"/merchants/{merchantId}/endpoints", content, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Registering an endpoint for {merchantId} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 }

@@ -33,6 +33,10 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
         await Execute("CHECKPOINT", cancellationToken);
     }
 
+    /// <summary>Removes every registered endpoint, and the target states that hang on them.</summary>
+    public Task DeleteEndpointsAsync(CancellationToken cancellationToken = default) =>
+        Execute("DELETE FROM target_states; DELETE FROM merchant_endpoints", cancellationToken);
+
     /// <summary>Deliveries still to do: pending, or in flight.</summary>
     public Task<long> OutstandingAsync(CancellationToken cancellationToken = default) =>
         Scalar("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'in_flight')", cancellationToken);
@@ -96,7 +100,7 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
             for (var i = 0; i < size; i++)
             {
                 long n = (long)b * Batch + i;
-                events[i] = new NewEvent(Guid.CreateVersion7(), $"merchant_{n % 50}", "payment.succeeded", payload(n), null, null, null);
+                events[i] = new NewEvent(Guid.CreateVersion7(), $"merchant_{n % Scenarios.DrainTargets.SeedMerchants}", "payment.succeeded", payload(n), null, null, null);
             }
             await store.IngestAsync(events, cancellationToken: ct);
         });

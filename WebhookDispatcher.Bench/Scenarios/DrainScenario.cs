@@ -24,6 +24,7 @@ public static class DrainScenario
             await context.Database.ResetAsync(cancellationToken);
         }
         context.Receiver.Reset();
+        await DrainTargets.PrepareAsync(context, cancellationToken);
 
         var seeding = Stopwatch.StartNew();
         await using (new LiveProgress($"drain: seeding", _ => $"storing {deliveries:N0} events"))
