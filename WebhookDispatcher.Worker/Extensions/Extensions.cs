@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Alerts;
 using WebhookDispatcher.Core.Delivery;
@@ -135,5 +136,6 @@ public static class Extensions
                 pipeline.AddTimeout(settings.AttemptTimeout);
             })
             .SelectPipelineByAuthority();
+        builder.Services.Configure<TelemetryOptions>(options => DeliveryTimeoutSeverity.Apply(options, $"{WebhookSender.HttpClientName}-delivery"));
     }
 }
