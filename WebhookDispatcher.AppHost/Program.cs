@@ -65,6 +65,9 @@ var api = builder.AddProject<Projects.WebhookDispatcher_Api>("api")
     .WithUrlForEndpoint("http", _ => new() { Url = "/openapi/v1.json", DisplayText = "OpenAPI" })
     .WithApiCommands();
 
+// Merchants with no endpoint of their own are delivered to the MockReceiver here.
+var defaultTargetUrl = ReferenceExpression.Create($"{mockreceiver.GetEndpoint("http")}/webhook");
+
 var worker = builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
     .WithReference(webhooks)
     .WaitFor(webhooks)
@@ -73,7 +76,7 @@ var worker = builder.AddProject<Projects.WebhookDispatcher_Worker>("worker")
     .WithReference(mockreceiver)
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", url => url.DisplayText = "Worker (health only)")
-    .WithEnvironment("Dispatcher__DefaultTargetUrl", ReferenceExpression.Create($"{mockreceiver.GetEndpoint("http")}/webhook"))
+    .WithEnvironment("Dispatcher__DefaultTargetUrl", defaultTargetUrl)
     .WithEnvironment("Dispatcher__AllowPrivateTargets", "true")
     .WithEnvironment("Dispatcher__SigningSecret", signingSecret)
     .WithEnvironment("Secrets__Keys__k1", secretsKeyBase64)
@@ -90,7 +93,9 @@ var console = builder.AddProject<Projects.WebhookDispatcher_OperatorConsole>("co
     .WithReference(api)
     .WaitFor(api)
     .WithHttpHealthCheck("/health")
-    .WithUrlForEndpoint("http", url => url.DisplayText = "Operator console");
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Operator console")
+    // The console shows where deliveries without an endpoint go, as the Worker sends them.
+    .WithEnvironment("Console__DefaultTargetUrl", defaultTargetUrl);
 // An event's page links its ingestion trace on this dashboard.
 if (builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboardUrl)
 {

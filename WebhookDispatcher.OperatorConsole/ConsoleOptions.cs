@@ -22,4 +22,13 @@ public sealed class ConsoleOptions
     /// Aspire dashboard's <c>http://localhost:18888/traces/detail/{traceId}</c>. Unset, the event page shows the id only.
     /// </summary>
     public string? TraceUrl { get; set; }
+
+    /// <summary>
+    /// Where deliveries with no endpoint go (<c>Console__DefaultTargetUrl</c>, the Worker's
+    /// <c>Dispatcher:DefaultTargetUrl</c>), shown in place of "the default target"; the AppHost passes it.
+    /// </summary>
+    public string? DefaultTargetUrl { get; set; }
+
+    /// <summary>What a delivery without a target URL of its own is shown as.</summary>
+    public string DefaultTargetText => DefaultTargetUrl is { Length: > 0 } url ? $"{url} (default target)" : "the default target (Dispatcher:DefaultTargetUrl)";
 }

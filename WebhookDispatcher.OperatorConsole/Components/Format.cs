@@ -3,14 +3,22 @@ using static System.FormattableString;
 
 namespace WebhookDispatcher.OperatorConsole.Components;
 
-/// <summary>How times and durations read on every page.</summary>
+/// <summary>
+/// How times and durations read on every page. Times are UTC and say so: the page is rendered on the server, whose
+/// zone is not the operator's, and an incident is compared with logs and the merchant's own, which speak UTC.
+/// </summary>
 public static class Format
 {
     public static string Time(DateTimeOffset? time) =>
-        time is { } t ? t.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) : "";
+        time is { } t ? t.UtcDateTime.ToString("HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture) : "";
 
     public static string DateTime(DateTimeOffset? time) =>
-        time is { } t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "";
+        time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>The Api's address as an operator reads it: service discovery's <c>https+http://api</c> is "the api resource".</summary>
+    public static string ApiAddress(Uri? address) => address is null ? "(not configured)"
+        : address.Scheme.Contains('+', StringComparison.Ordinal) ? $"the '{address.Host}' service (found by service discovery)"
+        : address.GetLeftPart(UriPartial.Authority);
 
     public static string Duration(TimeSpan duration) => duration.TotalMilliseconds switch
     {

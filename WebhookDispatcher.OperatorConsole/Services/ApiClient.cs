@@ -22,8 +22,8 @@ public sealed class ApiClient(HttpClient http)
     public Task<ApiResult<StatusSummary>> GetStatusSummaryAsync(CancellationToken cancellationToken = default) =>
         GetAsync<StatusSummary>("status/all", cancellationToken);
 
-    public Task<ApiResult<EventPage>> ListEventsAsync(string? status, int limit, CancellationToken cancellationToken = default) =>
-        GetAsync<EventPage>(status is null ? $"events?limit={limit}" : $"events?status={Uri.EscapeDataString(status)}&limit={limit}", cancellationToken);
+    public Task<ApiResult<EventPage>> ListEventsAsync(string? status, int limit, CancellationToken cancellationToken = default, int page = 1) =>
+        GetAsync<EventPage>(status is null ? $"events?limit={limit}&page={page}" : $"events?status={Uri.EscapeDataString(status)}&limit={limit}&page={page}", cancellationToken);
 
     public Task<ApiResult<EventDetails>> GetEventAsync(Guid id, CancellationToken cancellationToken = default) =>
         GetAsync<EventDetails>($"events/{id}", cancellationToken);
