@@ -28,7 +28,7 @@ public static class StatusApi
             unrouted, counts.Values.Sum()));
     }
 
-    public static async Task<Results<Ok<EventStatus>, ProblemHttpResult>> GetStatus(string id, EventStore events, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<EventStatus>, ProblemHttpResult>> GetStatus(string id, EventDetailsQuery events, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var eventId))
         {

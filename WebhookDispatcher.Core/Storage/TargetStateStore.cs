@@ -157,7 +157,7 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(EnsureRows(requests.Select(r => (r.TargetKey, r.EndpointId))));
         batch.BatchCommands.Add(LockRows(requests.Select(r => r.TargetKey)));
-        batch.BatchCommands.Add(EventStore.Command(ReserveSql,
+        batch.BatchCommands.Add(Sql.Command(ReserveSql,
             new NpgsqlParameter<string[]> { TypedValue = requests.Select(r => r.TargetKey).ToArray() },
             new NpgsqlParameter<int[]> { TypedValue = requests.Select(r => r.Wanted).ToArray() },
             new NpgsqlParameter<double[]> { TypedValue = requests.Select(r => r.RatePerSecond).ToArray() },
@@ -193,7 +193,7 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
         // Only a failure creates a row; a success for a target with no row has nothing to reset.
         batch.BatchCommands.Add(EnsureRows(results.Where(r => r.TrailingFailures > 0).Select(r => (r.TargetKey, r.EndpointId))));
         batch.BatchCommands.Add(LockRows(results.Select(r => r.TargetKey)));
-        batch.BatchCommands.Add(EventStore.Command(RecordResultsSql,
+        batch.BatchCommands.Add(Sql.Command(RecordResultsSql,
             new NpgsqlParameter<string[]> { TypedValue = results.Select(r => r.TargetKey).ToArray() },
             new NpgsqlParameter<bool[]> { TypedValue = results.Select(r => r.Succeeded).ToArray() },
             new NpgsqlParameter<int[]> { TypedValue = results.Select(r => r.TrailingFailures).ToArray() },
@@ -233,12 +233,12 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
     }
 
     private static NpgsqlBatchCommand LockRows(IEnumerable<string> keys) =>
-        EventStore.Command(LockRowsSql, new NpgsqlParameter<string[]> { TypedValue = keys.ToArray() });
+        Sql.Command(LockRowsSql, new NpgsqlParameter<string[]> { TypedValue = keys.ToArray() });
 
     private static NpgsqlBatchCommand EnsureRows(IEnumerable<(string Key, Guid? EndpointId)> targets)
     {
         var list = targets.ToList();
-        return EventStore.Command(EnsureRowsSql,
+        return Sql.Command(EnsureRowsSql,
             new NpgsqlParameter<string[]> { TypedValue = list.Select(t => t.Key).ToArray() },
             new NpgsqlParameter<Guid?[]> { TypedValue = list.Select(t => t.EndpointId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
     }

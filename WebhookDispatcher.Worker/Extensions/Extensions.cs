@@ -45,6 +45,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
+        builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<EndpointStore>();
 

@@ -14,7 +14,7 @@ namespace WebhookDispatcher.Worker.Services;
 /// On shutdown it stops claiming, lets attempts in flight finish for a grace period, and gives back the rest.
 /// </summary>
 public sealed class DeliveryWorker(
-    DeliveryStore store,
+    DeliveryQueue store,
     EndpointStore endpoints,
     TargetGate gate,
     WebhookSender sender,
