@@ -68,6 +68,9 @@ public sealed record DeliveryOutcome(
 
     public string? TargetUrl { get; init; }
 
+    /// <summary>The endpoint answered 410 Gone, so it is to be disabled (only a registered endpoint; never an ad-hoc or the default target).</summary>
+    public bool EndpointGone { get; init; }
+
     public bool Succeeded => Attempted && Status == DeliveryStatus.Delivered;
 }
 

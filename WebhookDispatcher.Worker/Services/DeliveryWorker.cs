@@ -171,7 +171,7 @@ public sealed class DeliveryWorker(
             writer.Enqueue(outcome);
             Record(delivery, result, outcome);
 
-            if (result.StatusCode == 410 && delivery.EndpointId is { } endpointId)
+            if (outcome.EndpointGone && delivery.EndpointId is { } endpointId)
             {
                 await endpoints.DisableAsync(endpointId, "The endpoint answered 410 Gone.");
                 logger.LogWarning("Endpoint {Endpoint} of merchant {Merchant} answered 410 Gone and is disabled", endpointId, delivery.MerchantId);
