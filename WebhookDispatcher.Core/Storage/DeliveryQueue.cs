@@ -24,9 +24,9 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource)
     /// <c>TargetGate</c> applies before sending. Its event, endpoint and target state are each looked up by key, in a
     /// lateral subquery the planner may not flatten (OFFSET 0): so the claimed rows are always the outer side and each
     /// lookup reads one index entry, whatever the statistics. As plain joins, a plan made on empty tables put the
-    /// events on the outside and read all of them for every claimed row (10,086,308 index reads for 200 claimed).
-    /// That makes the plan safe to make once per connection (<see cref="StablePlans.Sql"/>), where a plan made for
-    /// each claim cost 0.3–0.6 ms of planning: most of the database's work for a claim of a few rows.
+    /// events on the outside and read all of them for every claimed row. That makes the plan safe to make once per
+    /// connection (<see cref="StablePlans.Sql"/>), where planning each claim afresh is most of the database's work for
+    /// a claim of a few rows.
     /// The candidates' payloads are added up in due order, from each event's <c>payload_bytes</c> (never the payload),
     /// and only those within $5 bytes are leased, though always the first, so one payload over the cap still goes:
     /// a producer's large payloads cannot make one claim load more than a Worker can hold. Candidates past the cap
@@ -67,7 +67,7 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource)
         """;
 
     // The first entry of deliveries_due, in its order: under StablePlans (no sort) nothing else is left, where min()
-    // over stale statistics aggregated the whole index instead (100,000 rows read for one).
+    // over stale statistics aggregates the whole index to find one row.
     private const string NextDueSql = """
         SELECT next_attempt_at FROM deliveries WHERE status IN ('pending', 'in_flight') AND next_attempt_at < 'infinity'
         ORDER BY next_attempt_at LIMIT 1

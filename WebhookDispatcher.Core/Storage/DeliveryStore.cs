@@ -236,8 +236,8 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Pending, in-flight and dead deliveries (zero when none), under <see cref="StablePlans"/>: reads the queue and
-    /// the dead letters, never the delivered history (counting that read all of <c>deliveries</c>: with 10,000,000
-    /// delivered, about 2 s of a core per count).
+    /// the dead letters, never the delivered history, which would make each count read all of <c>deliveries</c>,
+    /// growing with the history instead of the queue.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, long>> CountQueuedAsync(CancellationToken cancellationToken = default)
     {

@@ -101,7 +101,7 @@ public sealed class DeliveryWorker(
         if (wakeUp.Signal.IsSet)
         {
             // New work was announced while we claimed: claim again at once. Under a steady stream of events this
-            // saves the next-due query on every cycle, one of the two queries each wake-up used to cost.
+            // saves the next-due query on every cycle: a wake-up costs the claim alone.
             await wakeUp.Signal.WaitAsync(TimeSpan.Zero, stoppingToken);
             return;
         }
