@@ -10,10 +10,10 @@ namespace WebhookDispatcher.Core.Storage;
 public sealed class DeliveryQueue(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// The key of a claimed delivery's target in <c>target_states</c>: the endpoint's id, or 'url:' and the URL
-    /// ($4 is the default target's URL).
+    /// The key of a claimed delivery's target in <c>target_states</c>, as <see cref="Targets.TargetKey"/> spells it:
+    /// the endpoint's id, or its URL prefix and the URL ($4 is the default target's URL).
     /// </summary>
-    private const string TargetKeySql = "COALESCE(c.endpoint_id::text, 'url:' || COALESCE(c.target_url, $4))";
+    private const string TargetKeySql = $"COALESCE(c.endpoint_id::text, '{Targets.TargetKey.UrlPrefix}' || COALESCE(c.target_url, $4))";
 
     /// <summary>
     /// Leases up to $1 due deliveries: pending ones whose time has come, and in-flight ones whose lease ran out
@@ -141,7 +141,7 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource)
                 EndpointPreviousSecret: reader.IsDBNull(12) ? null : reader.GetString(12),
                 EndpointEnabled: reader.GetBoolean(13))
             {
-                TargetKey = reader.IsDBNull(14) ? null : reader.GetString(14),
+                TargetKey = reader.IsDBNull(14) ? null : Targets.TargetKey.FromStored(reader.GetString(14)),
                 RateLimitPerSecond = reader.IsDBNull(15) ? null : reader.GetInt32(15),
                 CircuitOpenFor = reader.IsDBNull(16) ? null : TimeSpan.FromSeconds(reader.GetDouble(16)),
                 ProbeOutFor = reader.IsDBNull(17) ? null : TimeSpan.FromSeconds(reader.GetDouble(17)),
