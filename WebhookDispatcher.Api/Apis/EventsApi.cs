@@ -125,7 +125,7 @@ public static class EventsApi
         return TypedResults.Ok(new EventPage(pageNumber, pageSize, items));
     }
 
-    public static async Task<Results<Ok<EventDetails>, ProblemHttpResult>> GetEvent(
+    public static async Task<Results<Ok<EventDetailsResponse>, ProblemHttpResult>> GetEvent(
         string id,
         EventDetailsQuery events,
         CancellationToken cancellationToken)
@@ -135,7 +135,7 @@ public static class EventsApi
             return Problems.Validation("id", $"'{id}' is not an event id (a UUID).");
         }
         var details = await events.GetAsync(eventId, cancellationToken);
-        return details is null ? Problems.NotFound($"No event {eventId}.") : TypedResults.Ok(details);
+        return details is null ? Problems.NotFound($"No event {eventId}.") : TypedResults.Ok(EventDetailsResponse.From(details));
     }
 
     public static async Task<Results<Accepted<RetryAccepted>, ProblemHttpResult>> RetryEvent(

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using WebhookDispatcher.Core.Storage;
 
 namespace WebhookDispatcher.Api.Models;
@@ -21,6 +22,24 @@ public sealed record EventAccepted(
 public sealed record BatchAccepted(int Accepted, int Replayed, IReadOnlyList<EventAccepted> Events);
 
 public sealed record EventPage(int Page, int Limit, IReadOnlyList<EventSummary> Events);
+
+/// <summary>GET /events/{id}: one event with its deliveries and every attempt of each.</summary>
+/// <param name="Payload">The payload itself, as the producer sent it: written as that JSON, not as a string of it.</param>
+public sealed record EventDetailsResponse(
+    Guid Id,
+    string MerchantId,
+    string Type,
+    string Status,
+    [property: JsonConverter(typeof(RawJsonConverter))] string Payload,
+    string? IdempotencyKey,
+    string? TargetUrl,
+    string? Traceparent,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<DeliveryDetails> Deliveries)
+{
+    public static EventDetailsResponse From(EventDetails e) => new(
+        e.Id, e.MerchantId, e.Type, e.Status, e.PayloadJson, e.IdempotencyKey, e.TargetUrl, e.Traceparent, e.CreatedAt, e.Deliveries);
+}
 
 /// <summary>GET /status/{id}: where an event's delivery stands, in one glance.</summary>
 public sealed record EventStatus(
