@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Models;
 using WebhookDispatcher.Api.Security;
+using WebhookDispatcher.Contracts;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Storage;
 

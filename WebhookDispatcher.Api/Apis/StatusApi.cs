@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Models;
+using WebhookDispatcher.Contracts;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Storage;
 

@@ -41,33 +41,4 @@ public sealed record EventDetailsResponse(
         e.Id, e.MerchantId, e.Type, e.Status, e.PayloadJson, e.IdempotencyKey, e.TargetUrl, e.Traceparent, e.CreatedAt, e.Deliveries);
 }
 
-/// <summary>GET /status/{id}: where an event's delivery stands, in one glance.</summary>
-public sealed record EventStatus(
-    Guid Id,
-    string Status,
-    int Deliveries,
-    int Attempts,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? DeliveredAt,
-    DateTimeOffset? NextAttemptAt,
-    int? LastStatusCode,
-    string? LastError);
-
-/// <summary>
-/// GET /status/all: deliveries counted by status (<c>total</c> is their sum), and the events that have no delivery
-/// at all (<c>unrouted</c>: no endpoint of their merchant subscribes to their type).
-/// </summary>
-public sealed record StatusSummary(long Pending, long InFlight, long Delivered, long Dead, long Unrouted, long Total);
-
-public sealed record RetryAccepted(IReadOnlyList<long> Retried);
-
-/// <summary>
-/// The answer to a bulk retry: how many dead deliveries went back to pending, and how many matching ones were left
-/// dead because their endpoint was deleted (they are never sent again).
-/// </summary>
-public sealed record BulkRetryResult(long Retried, long SkippedEndpointDeleted);
-
-/// <summary>How many dead deliveries match a bulk retry's filter now.</summary>
-public sealed record BulkRetryCount(long Matching);
-
 public sealed record DeliveryPage(int Page, int Limit, IReadOnlyList<DeliveryDetails> Deliveries);
