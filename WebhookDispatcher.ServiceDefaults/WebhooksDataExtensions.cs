@@ -30,9 +30,8 @@ public static class WebhooksDataExtensions
             // No reset of a connection's session state when it goes back to the pool, unless the connection string
             // asks for one: the engine leaves none behind (its plan settings are set_config(..., true), which end
             // with the transaction; the migrator releases its advisory lock itself), and Npgsql still rolls back a
-            // transaction left open. The reset was five more statements, and one more transaction, on every pooled
-            // use: with group commit that is most of a batch's overhead. Bench's ingest, 64 connections: 7,077 →
-            // 8,907 events/s, PostgreSQL 101 → 77 µs and the Api 86 → 70 µs per event, transactions 0.168 → 0.082.
+            // transaction left open. The reset is five more statements, and one more transaction, on every pooled
+            // use: with group commit that is most of a batch's overhead.
             if (!SetsKeyword(dataSource.ConnectionString, "No Reset On Close", "NoResetOnClose"))
             {
                 dataSource.ConnectionStringBuilder.NoResetOnClose = true;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Models;
+using WebhookDispatcher.Contracts;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Storage;
 
@@ -61,18 +62,14 @@ public static class DeliveriesApi
     }
 
     public static async Task<Results<Ok<BulkRetryResult>, ProblemHttpResult>> RetryMatching(
-        HttpRequest request, DeliveryStore deliveries, WakeUpPublisher wakeUp, CancellationToken cancellationToken)
+        HttpRequest request, DeliveryStore deliveries, IngestionUnitOfWork unitOfWork, CancellationToken cancellationToken)
     {
         var (filter, problem) = await ReadFilterAsync(request, cancellationToken);
         if (filter is null)
         {
             return problem!;
         }
-        var retried = await deliveries.RetryDeadMatchingAsync(filter, cancellationToken: cancellationToken);
-        if (retried > 0)
-        {
-            wakeUp.Publish((int)Math.Min(retried, int.MaxValue));
-        }
+        var retried = await unitOfWork.RetryDeadMatchingAsync(filter, cancellationToken);
         var skipped = await deliveries.CountEndpointDeletedMatchingAsync(filter, cancellationToken);
         return TypedResults.Ok(new BulkRetryResult(retried, skipped));
     }
@@ -107,13 +104,13 @@ public static class DeliveriesApi
     }
 
     public static async Task<Results<Accepted<RetryAccepted>, ProblemHttpResult>> RetryDelivery(
-        string id, DeliveryStore deliveries, WakeUpPublisher wakeUp, CancellationToken cancellationToken)
+        string id, DeliveryStore deliveries, IngestionUnitOfWork unitOfWork, CancellationToken cancellationToken)
     {
         if (!long.TryParse(id, out var deliveryId))
         {
             return Problems.Validation("id", $"'{id}' is not a delivery id (a number).");
         }
-        var retried = await deliveries.RetryDeadAsync(deliveryId, null, cancellationToken);
+        var retried = await unitOfWork.RetryDeadAsync(deliveryId, null, cancellationToken);
         if (retried.Count == 0)
         {
             return await deliveries.GetAsync(deliveryId, cancellationToken) switch
@@ -123,7 +120,6 @@ public static class DeliveriesApi
                 var existing => Problems.Create(StatusCodes.Status409Conflict, "Not dead", $"Delivery {deliveryId} is {existing.Status}; only a dead delivery can be retried."),
             };
         }
-        wakeUp.Publish(retried.Count);
         return TypedResults.Accepted($"/deliveries/{deliveryId}", new RetryAccepted(retried));
     }
 

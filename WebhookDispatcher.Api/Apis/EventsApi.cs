@@ -1,7 +1,11 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Models;
+using WebhookDispatcher.Api.Security;
+using WebhookDispatcher.Contracts;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Storage;
 
@@ -30,38 +34,76 @@ public static class EventsApi
         HttpRequest request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         EventIngestion ingestion,
+        IOptions<ApiOptions> options,
         CancellationToken cancellationToken)
     {
-        var (events, problem) = await ingestion.IngestOneAsync(request, idempotencyKey, cancellationToken);
+        var (document, problem) = await JsonBodyReader.ReadAsync(request, options.Value.MaxEventBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
-        var accepted = EventAccepted.From(events![0]);
-        if (accepted.Replayed)
+        using (document)
         {
-            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            var result = await ingestion.IngestOneAsync(document!.RootElement, idempotencyKey, cancellationToken);
+            if (result is not IngestionResult.Accepted { Events: [var stored] })
+            {
+                return Problem(result, request.HttpContext.Response);
+            }
+            var accepted = EventAccepted.From(stored);
+            if (accepted.Replayed)
+            {
+                request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            }
+            return TypedResults.Accepted($"/events/{accepted.Id}", accepted);
         }
-        return TypedResults.Accepted($"/events/{accepted.Id}", accepted);
     }
 
     public static async Task<Results<Accepted<BatchAccepted>, ProblemHttpResult>> CreateBatch(
         HttpRequest request,
         EventIngestion ingestion,
+        IOptions<ApiOptions> options,
         CancellationToken cancellationToken)
     {
         if (request.Headers.ContainsKey("Idempotency-Key"))
         {
             return Problems.Validation("Idempotency-Key", "A batch takes an idempotencyKey on each event, not the header.");
         }
-        var (events, problem) = await ingestion.IngestBatchAsync(request, cancellationToken);
+        var (document, problem) = await JsonBodyReader.ReadAsync(request, options.Value.MaxBatchBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
-        var accepted = events!.Select(EventAccepted.From).ToList();
-        var replayed = accepted.Count(e => e.Replayed);
-        return TypedResults.Accepted("/events", new BatchAccepted(accepted.Count - replayed, replayed, accepted));
+        using (document)
+        {
+            var result = await ingestion.IngestBatchAsync(document!.RootElement, cancellationToken);
+            if (result is not IngestionResult.Accepted { Events: var events })
+            {
+                return Problem(result, request.HttpContext.Response);
+            }
+            var accepted = events.Select(EventAccepted.From).ToList();
+            var replayed = accepted.Count(e => e.Replayed);
+            return TypedResults.Accepted("/events", new BatchAccepted(accepted.Count - replayed, replayed, accepted));
+        }
+    }
+
+    /// <summary>An ingestion that stored nothing, as problem+json; a busy Api also says when to come back (Retry-After).</summary>
+    private static ProblemHttpResult Problem(IngestionResult result, HttpResponse response)
+    {
+        switch (result)
+        {
+            case IngestionResult.Invalid invalid:
+                return Problems.Validation(invalid.Errors);
+            case IngestionResult.TooLarge tooLarge:
+                return Problems.TooLarge(tooLarge.Errors);
+            case IngestionResult.IdempotencyKeyReused reused:
+                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
+                    $"The idempotency key '{reused.First.IdempotencyKey}' was already used for event {reused.First.Id} with a different type or payload.");
+            case IngestionResult.Busy busy:
+                response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return Problems.Unavailable("The Api is storing as many events as it can hold; send this one again shortly.", busy.RetryAfterSeconds);
+            default:
+                throw new InvalidOperationException($"{result} is not a problem.");
+        }
     }
 
     public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> ListEvents(
@@ -84,9 +126,9 @@ public static class EventsApi
         return TypedResults.Ok(new EventPage(pageNumber, pageSize, items));
     }
 
-    public static async Task<Results<Ok<EventDetails>, ProblemHttpResult>> GetEvent(
+    public static async Task<Results<Ok<EventDetailsResponse>, ProblemHttpResult>> GetEvent(
         string id,
-        EventStore events,
+        EventDetailsQuery events,
         CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var eventId))
@@ -94,21 +136,20 @@ public static class EventsApi
             return Problems.Validation("id", $"'{id}' is not an event id (a UUID).");
         }
         var details = await events.GetAsync(eventId, cancellationToken);
-        return details is null ? Problems.NotFound($"No event {eventId}.") : TypedResults.Ok(details);
+        return details is null ? Problems.NotFound($"No event {eventId}.") : TypedResults.Ok(EventDetailsResponse.From(details));
     }
 
     public static async Task<Results<Accepted<RetryAccepted>, ProblemHttpResult>> RetryEvent(
         string id,
-        DeliveryStore deliveries,
-        EventStore events,
-        WakeUpPublisher wakeUp,
+        IngestionUnitOfWork unitOfWork,
+        EventDetailsQuery events,
         CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var eventId))
         {
             return Problems.Validation("id", $"'{id}' is not an event id (a UUID).");
         }
-        var retried = await deliveries.RetryDeadAsync(null, eventId, cancellationToken);
+        var retried = await unitOfWork.RetryDeadAsync(null, eventId, cancellationToken);
         if (retried.Count == 0)
         {
             return await events.GetAsync(eventId, cancellationToken) switch
@@ -119,7 +160,6 @@ public static class EventsApi
                 _ => Problems.Create(StatusCodes.Status409Conflict, "Nothing to retry", $"Event {eventId} has no dead delivery."),
             };
         }
-        wakeUp.Publish(retried.Count);
         return TypedResults.Accepted($"/events/{eventId}", new RetryAccepted(retried));
     }
 

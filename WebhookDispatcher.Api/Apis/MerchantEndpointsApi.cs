@@ -57,7 +57,7 @@ public static class MerchantEndpointsApi
                 parsed.RateLimitPerSecond, parsed.LegacySignature ?? false, cancellationToken);
             if (parsed.Enabled == false)
             {
-                endpoint = await endpoints.UpdateAsync(merchantId, endpoint.Id, null, null, false, null, false, null, cancellationToken: cancellationToken) ?? endpoint;
+                endpoint = await endpoints.UpdateAsync(merchantId, endpoint.Id, new EndpointChange { Enabled = false }, cancellationToken) ?? endpoint;
             }
             return TypedResults.Created($"/merchants/{merchantId}/endpoints/{endpoint.Id}", EndpointWithSecret.From(endpoint, secret.Text));
         }
@@ -106,9 +106,7 @@ public static class MerchantEndpointsApi
             {
                 return Problems.Validation(errors);
             }
-            var updated = await endpoints.UpdateAsync(merchantId, endpointId, parsed.Url, parsed.Description,
-                parsed.HasEventTypes, parsed.EventTypes, parsed.Enabled, null, parsed.HasRateLimit, parsed.RateLimitPerSecond, parsed.LegacySignature,
-                cancellationToken);
+            var updated = await endpoints.UpdateAsync(merchantId, endpointId, parsed.ToChange(), cancellationToken);
             if (updated is null)
             {
                 return NotFound(merchantId, endpointId);
@@ -179,7 +177,7 @@ public static class MerchantEndpointsApi
         {
             return problem;
         }
-        var updated = await endpoints.UpdateAsync(merchantId, endpointId, null, null, false, null, enabled, null, cancellationToken: cancellationToken);
+        var updated = await endpoints.UpdateAsync(merchantId, endpointId, new EndpointChange { Enabled = enabled }, cancellationToken);
         if (updated is null)
         {
             return NotFound(merchantId, endpointId);

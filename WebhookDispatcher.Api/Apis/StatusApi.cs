@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookDispatcher.Api.Ingestion;
 using WebhookDispatcher.Api.Models;
+using WebhookDispatcher.Contracts;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Storage;
 
@@ -28,7 +29,7 @@ public static class StatusApi
             unrouted, counts.Values.Sum()));
     }
 
-    public static async Task<Results<Ok<EventStatus>, ProblemHttpResult>> GetStatus(string id, EventStore events, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<EventStatus>, ProblemHttpResult>> GetStatus(string id, EventDetailsQuery events, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var eventId))
         {

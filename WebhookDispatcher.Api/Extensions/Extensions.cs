@@ -43,6 +43,8 @@ public static class Extensions
         builder.Services.AddHostedService<PlaintextSecretSealing>();
         builder.Services.AddSingleton<EventStore>();
         builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddSingleton<IngestTransaction>();
+        builder.Services.AddSingleton<EventDetailsQuery>();
         builder.Services.AddSingleton<EndpointStore>();
         builder.Services.AddSingleton<TargetStateStore>();
         builder.Services.AddSingleton<EndpointResumer>();
@@ -56,6 +58,7 @@ public static class Extensions
             sp.GetRequiredService<IOptions<ApiOptions>>().Value.AdHocTargetsAllowed(sp.GetRequiredService<IHostEnvironment>())));
         builder.Services.AddSingleton<EndpointRequestParser>();
         builder.Services.AddSingleton<WakeUpPublisher>();
+        builder.Services.AddSingleton<IngestionUnitOfWork>();
         builder.Services.AddSingleton<IngestBatcher>();
         builder.Services.AddSingleton<EventIngestion>();
 

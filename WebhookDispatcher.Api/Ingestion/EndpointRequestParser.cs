@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Core.Targets;
 
 namespace WebhookDispatcher.Api.Ingestion;
@@ -9,7 +10,19 @@ namespace WebhookDispatcher.Api.Ingestion;
 /// <see cref="HasRateLimit"/> tell an explicit null (every type; no limit) from absence (unchanged).
 /// </summary>
 public sealed record EndpointRequest(string? Url, string? Description, bool HasEventTypes, IReadOnlyList<string>? EventTypes, bool? Enabled,
-    bool HasRateLimit = false, int? RateLimitPerSecond = null, bool? LegacySignature = null);
+    bool HasRateLimit = false, int? RateLimitPerSecond = null, bool? LegacySignature = null)
+{
+    /// <summary>The request as a change to a stored endpoint: what it gives replaces, what it leaves out is kept.</summary>
+    public EndpointChange ToChange() => new()
+    {
+        Url = Url,
+        Description = Description,
+        EventTypes = HasEventTypes ? new(EventTypes) : null,
+        Enabled = Enabled,
+        RateLimitPerSecond = HasRateLimit ? new(RateLimitPerSecond) : null,
+        LegacySignature = LegacySignature,
+    };
+}
 
 /// <summary>
 /// Validates the body of endpoint registration and updates:

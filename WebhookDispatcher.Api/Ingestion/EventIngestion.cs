@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using WebhookDispatcher.Api.Security;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Core.Telemetry;
@@ -11,14 +9,14 @@ using WebhookDispatcher.Core.Telemetry;
 namespace WebhookDispatcher.Api.Ingestion;
 
 /// <summary>
-/// The path of an event into the system: read and validate the body, store the event and its deliveries in one
-/// transaction, and only then wake the Workers and answer. Nothing is stored unless everything is valid.
+/// The path of an event into the system: validate the parsed body, store the event and its deliveries in one
+/// transaction, and only then wake the Workers and answer. Nothing is stored unless everything is valid. It knows no
+/// HTTP: the Api's <c>EventsApi</c> reads the body and says the <see cref="IngestionResult"/> in HTTP.
 /// </summary>
 public sealed class EventIngestion(
     EventRequestParser parser,
-    EventStore events,
     IngestBatcher batcher,
-    WakeUpPublisher wakeUp,
+    IngestionUnitOfWork unitOfWork,
     IOptions<ApiOptions> options,
     ILogger<EventIngestion> logger)
 {
@@ -28,74 +26,49 @@ public sealed class EventIngestion(
     /// <summary>What a producer is told to wait when the group-commit queue is full.</summary>
     public const int QueueFullRetryAfterSeconds = 1;
 
-    public async Task<(IReadOnlyList<IngestedEvent>? Events, ProblemHttpResult? Problem)> IngestOneAsync(HttpRequest request, string? idempotencyHeader, CancellationToken cancellationToken)
+    /// <summary>One event, from its parsed body; <paramref name="idempotencyHeader"/> is the Idempotency-Key header's value.</summary>
+    public async Task<IngestionResult> IngestOneAsync(JsonElement body, string? idempotencyHeader, CancellationToken cancellationToken)
     {
-        var (document, problem) = await JsonBodyReader.ReadAsync(request, options.Value.MaxEventBytes, cancellationToken);
-        if (problem is not null)
-        {
-            return (null, problem);
-        }
-        using (document)
-        {
-            var errors = new Dictionary<string, string[]>();
-            var parsed = await parser.ParseAsync(document!.RootElement, idempotencyHeader, "", errors, cancellationToken);
-            if (parsed is null)
-            {
-                return (null, Problems.Validation(errors));
-            }
-            var stored = await StoreAsync([parsed], cancellationToken);
-            if (stored.Item2?.StatusCode == StatusCodes.Status503ServiceUnavailable)
-            {
-                request.HttpContext.Response.Headers.RetryAfter = QueueFullRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            return stored;
-        }
+        var errors = new Dictionary<string, string[]>();
+        var parsed = await parser.ParseAsync(body, idempotencyHeader, "", errors, cancellationToken);
+        return parsed is null ? new IngestionResult.Invalid(errors) : await StoreAsync([parsed], cancellationToken);
     }
 
     /// <summary>A batch is all or nothing: one invalid event and none is stored, with every problem named.</summary>
-    public async Task<(IReadOnlyList<IngestedEvent>? Events, ProblemHttpResult? Problem)> IngestBatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IngestionResult> IngestBatchAsync(JsonElement body, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var (document, problem) = await JsonBodyReader.ReadAsync(request, limits.MaxBatchBytes, cancellationToken);
-        if (problem is not null)
+        // Either a bare array or { "events": [ … ] }.
+        var list = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("events", out var wrapped) ? wrapped : body;
+        if (list.ValueKind != JsonValueKind.Array)
         {
-            return (null, problem);
+            return new IngestionResult.Invalid("events", "A batch is a JSON array of events, or an object with an 'events' array.");
         }
-        using (document)
+        var count = list.GetArrayLength();
+        if (count == 0 || count > limits.MaxBatchEvents)
         {
-            var root = document!.RootElement;
-            // Either a bare array or { "events": [ … ] }.
-            var list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("events", out var wrapped) ? wrapped : root;
-            if (list.ValueKind != JsonValueKind.Array)
-            {
-                return (null, Problems.Validation("events", "A batch is a JSON array of events, or an object with an 'events' array."));
-            }
-            var count = list.GetArrayLength();
-            if (count == 0 || count > limits.MaxBatchEvents)
-            {
-                return (null, Problems.Validation("events", $"A batch holds 1 to {limits.MaxBatchEvents} events; this one has {count}."));
-            }
-
-            // Each event is held to the single event's limit, before anything else is read of it: a batch of
-            // 16 MiB items would otherwise be stored, and then claimed 200 at a time by a Worker.
-            var items = list.EnumerateArray().ToArray();
-            var oversized = new Dictionary<string, string[]>();
-            for (var i = 0; i < items.Length; i++)
-            {
-                var bytes = JsonMarshal.GetRawUtf8Value(items[i]).Length;
-                if (bytes > limits.MaxEventBytes)
-                {
-                    oversized[$"events[{i}]"] = [$"The event is {bytes} bytes; an event is at most {limits.MaxEventBytes} bytes (Api:MaxEventBytes)."];
-                }
-            }
-            if (oversized.Count > 0)
-            {
-                return (null, Problems.TooLarge(oversized));
-            }
-
-            var (parsed, errors) = await ParseBatchAsync(items, limits.TargetCheckDeadline, cancellationToken);
-            return errors.Count > 0 ? (null, Problems.Validation(errors)) : await StoreAsync(parsed, cancellationToken);
+            return new IngestionResult.Invalid("events", $"A batch holds 1 to {limits.MaxBatchEvents} events; this one has {count}.");
         }
+
+        // Each event is held to the single event's limit, before anything else is read of it: a batch of
+        // 16 MiB items would otherwise be stored, and then claimed 200 at a time by a Worker.
+        var items = list.EnumerateArray().ToArray();
+        var oversized = new Dictionary<string, string[]>();
+        for (var i = 0; i < items.Length; i++)
+        {
+            var bytes = JsonMarshal.GetRawUtf8Value(items[i]).Length;
+            if (bytes > limits.MaxEventBytes)
+            {
+                oversized[$"events[{i}]"] = [$"The event is {bytes} bytes; an event is at most {limits.MaxEventBytes} bytes (Api:MaxEventBytes)."];
+            }
+        }
+        if (oversized.Count > 0)
+        {
+            return new IngestionResult.TooLarge(oversized);
+        }
+
+        var (parsed, errors) = await ParseBatchAsync(items, limits.TargetCheckDeadline, cancellationToken);
+        return errors.Count > 0 ? new IngestionResult.Invalid(errors) : await StoreAsync(parsed, cancellationToken);
     }
 
     /// <summary>
@@ -144,7 +117,7 @@ public sealed class EventIngestion(
     private static bool IsAdHoc(JsonElement item) =>
         item.ValueKind == JsonValueKind.Object && (item.TryGetProperty("target_url", out _) || item.TryGetProperty("payload", out _));
 
-    private async Task<(IReadOnlyList<IngestedEvent>?, ProblemHttpResult?)> StoreAsync(IReadOnlyList<EventRequest> requests, CancellationToken cancellationToken)
+    private async Task<IngestionResult> StoreAsync(IReadOnlyList<EventRequest> requests, CancellationToken cancellationToken)
     {
         // The ingestion trace is kept with the event, so each delivery attempt joins it later.
         var traceparent = Activity.Current?.Id;
@@ -162,43 +135,35 @@ public sealed class EventIngestion(
                 // batcher wakes the Workers once for its whole batch.
                 if (!batcher.TryIngest(single, cancellationToken, out var committed))
                 {
-                    return (null, Problems.Unavailable("The Api is storing as many events as it can hold; send this one again shortly.",
-                        QueueFullRetryAfterSeconds));
+                    return new IngestionResult.Busy(QueueFullRetryAfterSeconds);
                 }
                 var ingested = await committed;
                 DispatcherTelemetry.EventsIngested.Add(1);
-                return ([ingested], null);
+                return new IngestionResult.Accepted([ingested]);
             }
-            else
+            // A repeat must carry the same event as the first: if not, the whole request is rolled back.
+            stored = await unitOfWork.IngestAsync(newEvents, results =>
             {
-                // A repeat must carry the same event as the first: if not, the whole request is rolled back.
-                stored = await events.IngestAsync(newEvents, results =>
-                {
-                    conflict = results.Where((e, i) => e.Replayed && (e.Type != newEvents[i].Type || e.PayloadJson != newEvents[i].PayloadJson)).FirstOrDefault();
-                    return conflict is null;
-                }, cancellationToken);
-            }
+                conflict = results.Where((e, i) => e.Replayed && (e.Type != newEvents[i].Type || e.PayloadJson != newEvents[i].PayloadJson)).FirstOrDefault();
+                return conflict is null;
+            }, cancellationToken);
         }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidTextRepresentation
-            or PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire)
+        catch (UnstorablePayloadException ex)
         {
-            // JSON that .NET accepts but PostgreSQL's json type does not (a lone surrogate escape, say).
-            return (null, Problems.Validation("data", $"The payload is not storable JSON text: {ex.MessageText}"));
+            return new IngestionResult.Invalid("data", ex.Message);
         }
 
         if (stored is null)
         {
-            return (null, Problems.Create(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
-                $"The idempotency key '{conflict!.IdempotencyKey}' was already used for event {conflict.Id} with a different type or payload."));
+            return new IngestionResult.IdempotencyKeyReused(conflict!);
         }
 
-        var created = stored.Where(e => !e.Replayed).ToList();
-        if (created.Count > 0)
+        var created = stored.Count(e => !e.Replayed);
+        if (created > 0)
         {
-            DispatcherTelemetry.EventsIngested.Add(created.Count);
-            wakeUp.Publish(created.Sum(e => e.DeliveryCount));
-            logger.LogDebug("Ingested {Count} events", created.Count);
+            DispatcherTelemetry.EventsIngested.Add(created);
+            logger.LogDebug("Ingested {Count} events", created);
         }
-        return (stored, null);
+        return new IngestionResult.Accepted(stored);
     }
 }

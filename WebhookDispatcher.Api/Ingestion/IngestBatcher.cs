@@ -27,22 +27,20 @@ public sealed class IngestBatcher : IAsyncDisposable
     /// <summary>Batches in the database at once: enough to keep both the database's cores and the network busy.</summary>
     public const int MaxConcurrentBatches = 4;
 
-    private readonly EventStore _events;
-    private readonly WakeUpPublisher _wakeUp;
+    private readonly IngestionUnitOfWork _unitOfWork;
     private readonly ILogger<IngestBatcher> _logger;
     private readonly Channel<Pending> _queue;
     private readonly SemaphoreSlim _slots = new(MaxConcurrentBatches, MaxConcurrentBatches);
     private readonly Task _loop;
 
-    public IngestBatcher(EventStore events, WakeUpPublisher wakeUp, IOptions<ApiOptions> options, ILogger<IngestBatcher> logger)
+    public IngestBatcher(IngestionUnitOfWork unitOfWork, IOptions<ApiOptions> options, ILogger<IngestBatcher> logger)
     {
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Value.MaxQueuedEvents)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _events = events;
-        _wakeUp = wakeUp;
+        _unitOfWork = unitOfWork;
         _logger = logger;
         // The loop belongs to no request: without this it would inherit the first request's trace, and every
         // batch's database span would join it.
@@ -110,13 +108,13 @@ public sealed class IngestBatcher : IAsyncDisposable
             IReadOnlyList<IngestedEvent> stored;
             try
             {
-                stored = (await _events.IngestAsync([.. batch.Select(p => p.Event)]))!;
+                stored = (await _unitOfWork.IngestAsync([.. batch.Select(p => p.Event)]))!;
             }
-            catch (PostgresException ex) when (batch.Count > 1 && ex.SqlState is not null && !ex.IsTransient)
+            catch (Exception ex) when (batch.Count > 1 && ex is UnstorablePayloadException or PostgresException { SqlState: not null, IsTransient: false })
             {
                 // One event PostgreSQL refused (JSON its json type rejects, say) fails the statement for all:
                 // nothing was stored, so each goes again alone and only the culprit sees the error.
-                _logger.LogDebug("A batch of {Count} events was refused ({SqlState}); storing them one by one", batch.Count, ex.SqlState);
+                _logger.LogDebug(ex, "A batch of {Count} events was refused; storing them one by one", batch.Count);
                 await Task.WhenAll(batch.Select(StoreAloneAsync));
                 return;
             }
@@ -124,8 +122,6 @@ public sealed class IngestBatcher : IAsyncDisposable
             {
                 batch[i].Done.TrySetResult(stored[i]);
             }
-            // After the answers are set: nothing about the wake-up can fail a request whose event is committed.
-            _wakeUp.Publish(stored.Sum(e => e.DeliveryCount));
         }
         catch (Exception ex)
         {
@@ -144,9 +140,8 @@ public sealed class IngestBatcher : IAsyncDisposable
     {
         try
         {
-            var stored = (await _events.IngestAsync([pending.Event]))![0];
+            var stored = (await _unitOfWork.IngestAsync([pending.Event]))![0];
             pending.Done.TrySetResult(stored);
-            _wakeUp.Publish(stored.DeliveryCount);
         }
         catch (Exception ex)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using WebhookDispatcher.Core.Storage;
 
 namespace WebhookDispatcher.Api.Models;
@@ -22,33 +23,22 @@ public sealed record BatchAccepted(int Accepted, int Replayed, IReadOnlyList<Eve
 
 public sealed record EventPage(int Page, int Limit, IReadOnlyList<EventSummary> Events);
 
-/// <summary>GET /status/{id}: where an event's delivery stands, in one glance.</summary>
-public sealed record EventStatus(
+/// <summary>GET /events/{id}: one event with its deliveries and every attempt of each.</summary>
+/// <param name="Payload">The payload itself, as the producer sent it: written as that JSON, not as a string of it.</param>
+public sealed record EventDetailsResponse(
     Guid Id,
+    string MerchantId,
+    string Type,
     string Status,
-    int Deliveries,
-    int Attempts,
+    [property: JsonConverter(typeof(RawJsonConverter))] string Payload,
+    string? IdempotencyKey,
+    string? TargetUrl,
+    string? Traceparent,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? DeliveredAt,
-    DateTimeOffset? NextAttemptAt,
-    int? LastStatusCode,
-    string? LastError);
-
-/// <summary>
-/// GET /status/all: deliveries counted by status (<c>total</c> is their sum), and the events that have no delivery
-/// at all (<c>unrouted</c>: no endpoint of their merchant subscribes to their type).
-/// </summary>
-public sealed record StatusSummary(long Pending, long InFlight, long Delivered, long Dead, long Unrouted, long Total);
-
-public sealed record RetryAccepted(IReadOnlyList<long> Retried);
-
-/// <summary>
-/// The answer to a bulk retry: how many dead deliveries went back to pending, and how many matching ones were left
-/// dead because their endpoint was deleted (they are never sent again).
-/// </summary>
-public sealed record BulkRetryResult(long Retried, long SkippedEndpointDeleted);
-
-/// <summary>How many dead deliveries match a bulk retry's filter now.</summary>
-public sealed record BulkRetryCount(long Matching);
+    IReadOnlyList<DeliveryDetails> Deliveries)
+{
+    public static EventDetailsResponse From(EventDetails e) => new(
+        e.Id, e.MerchantId, e.Type, e.Status, e.PayloadJson, e.IdempotencyKey, e.TargetUrl, e.Traceparent, e.CreatedAt, e.Deliveries);
+}
 
 public sealed record DeliveryPage(int Page, int Limit, IReadOnlyList<DeliveryDetails> Deliveries);

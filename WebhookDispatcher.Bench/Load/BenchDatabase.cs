@@ -19,6 +19,8 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
 
     public EventStore Events => new(_dataSource);
 
+    public IngestTransaction Ingest => new(_dataSource);
+
     public StatementStatistics Statements => new(_dataSource);
 
     public NpgsqlDataSource DataSource => _dataSource;
@@ -91,7 +93,7 @@ public sealed class BenchDatabase(string connectionString) : IAsyncDisposable
     public async Task SeedAsync(int count, Func<long, string> payload, CancellationToken cancellationToken = default)
     {
         const int Batch = 1000;
-        var store = Events;
+        var store = Ingest;
         var batches = Enumerable.Range(0, (count + Batch - 1) / Batch);
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (b, ct) =>
         {

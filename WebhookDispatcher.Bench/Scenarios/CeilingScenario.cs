@@ -64,7 +64,7 @@ public static class CeilingScenario
 
     private static async Task<IngestLevel> DatabaseSingleAsync(BenchContext context, int connections, CancellationToken cancellationToken)
     {
-        var store = context.Database.Events;
+        var store = context.Database.Ingest;
         var statements = context.Database.Statements;
         await statements.ResetAsync(cancellationToken);
         var cpu = context.CpuSnapshot();
@@ -81,7 +81,7 @@ public static class CeilingScenario
     /// <summary>The database's rate for the ingestion statement, 1,000 events each; measured again around the Api's batches, and the best one kept.</summary>
     public static async Task<double> DatabaseBatchAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var store = context.Database.Events;
+        var store = context.Database.Ingest;
         var cpu = context.CpuSnapshot();
         var result = await ClosedLoop.RunAsync(context.Plan.BatchClients, context.Plan.IngestDuration, async (n, ct) =>
         {

@@ -7,8 +7,8 @@ using WebhookDispatcher.Core.Storage;
 namespace WebhookDispatcher.Bench.Scenarios;
 
 /// <summary>
-/// The database's ceiling for the drain: the Worker's own SQL (<see cref="DeliveryStore.ClaimAsync"/> and
-/// <see cref="DeliveryStore.RecordOutcomesAsync"/>, on a data source tuned as the Worker's) run in a loop without
+/// The database's ceiling for the drain: the Worker's own SQL (<see cref="DeliveryQueue.ClaimAsync"/> and
+/// <see cref="DeliveryQueue.RecordOutcomesAsync"/>, on a data source tuned as the Worker's) run in a loop without
 /// HTTP, on the same backlog the drain gets: claim a batch, record every claimed delivery delivered with its
 /// attempt, again, until none is due. Two loops side by side, as the Worker claims while it writes outcomes. Every
 /// claim is timed: its p99 is the claim latency the history scenario compares.
@@ -29,7 +29,7 @@ public static class DrainCeilingScenario
         }
         await context.Database.SeedAsync(deliveries, BenchContext.PaymentData, cancellationToken);
 
-        var store = new DeliveryStore(context.Database.DataSource);
+        var store = new DeliveryQueue(context.Database.DataSource);
         var claims = new Latency();
         var outcomes = new Latency();
         long done = 0;

@@ -1,3 +1,5 @@
+using WebhookDispatcher.Core.Targets;
+
 namespace WebhookDispatcher.Core.Storage;
 
 /// <summary>A delivery a Worker has leased, with everything needed to send it.</summary>
@@ -18,7 +20,7 @@ public sealed record ClaimedDelivery(
     bool EndpointEnabled)
 {
     /// <summary>The target's key in <c>target_states</c>; null when the delivery has no target at all.</summary>
-    public string? TargetKey { get; init; }
+    public TargetKey? TargetKey { get; init; }
 
     /// <summary>The endpoint's own limit; null means none set (the Worker applies its default to endpoint-less targets).</summary>
     public int? RateLimitPerSecond { get; init; }
@@ -58,7 +60,7 @@ public sealed record DeliveryOutcome(
     public static readonly TimeSpan Held = Timeout.InfiniteTimeSpan;
 
     /// <summary>The target, for its shared streak and circuit.</summary>
-    public string? TargetKey { get; init; }
+    public TargetKey? TargetKey { get; init; }
 
     /// <summary>The target had failures or an open circuit when claimed, so even a success must be counted in.</summary>
     public bool TargetWasFailing { get; init; }
@@ -67,6 +69,9 @@ public sealed record DeliveryOutcome(
     public string? MerchantId { get; init; }
 
     public string? TargetUrl { get; init; }
+
+    /// <summary>The endpoint answered 410 Gone, so it is to be disabled (only a registered endpoint; never an ad-hoc or the default target).</summary>
+    public bool EndpointGone { get; init; }
 
     public bool Succeeded => Attempted && Status == DeliveryStatus.Delivered;
 }

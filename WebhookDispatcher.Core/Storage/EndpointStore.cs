@@ -158,24 +158,21 @@ public sealed class EndpointStore(NpgsqlDataSource dataSource, SecretSealer seal
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    /// <param name="setEventTypes">True to replace the subscription with <paramref name="eventTypes"/> (null: every type).</param>
-    /// <param name="setRateLimit">True to replace the rate limit with <paramref name="rateLimitPerSecond"/> (null: none).</param>
-    public async Task<MerchantEndpoint?> UpdateAsync(string merchantId, Guid id, string? url, string? description,
-        bool setEventTypes, IReadOnlyList<string>? eventTypes, bool? enabled, string? disabledReason,
-        bool setRateLimit = false, int? rateLimitPerSecond = null, bool? legacySignature = null, CancellationToken cancellationToken = default)
+    /// <summary>Applies <paramref name="change"/> to one of the merchant's endpoints; null when it has no such endpoint.</summary>
+    public async Task<MerchantEndpoint?> UpdateAsync(string merchantId, Guid id, EndpointChange change, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(UpdateSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = url, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = description, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = setEventTypes });
-        command.Parameters.Add(new NpgsqlParameter<string[]?> { TypedValue = eventTypes?.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = enabled, NpgsqlDbType = NpgsqlDbType.Boolean });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = disabledReason, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = setRateLimit });
-        command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = rateLimitPerSecond, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = legacySignature, NpgsqlDbType = NpgsqlDbType.Boolean });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = change.Url, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = change.Description, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = change.EventTypes is not null });
+        command.Parameters.Add(new NpgsqlParameter<string[]?> { TypedValue = change.EventTypes?.Value?.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = change.Enabled, NpgsqlDbType = NpgsqlDbType.Boolean });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = change.DisabledReason, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = change.RateLimitPerSecond is not null });
+        command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = change.RateLimitPerSecond?.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = change.LegacySignature, NpgsqlDbType = NpgsqlDbType.Boolean });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }

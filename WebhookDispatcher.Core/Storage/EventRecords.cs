@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace WebhookDispatcher.Core.Storage;
 
 /// <summary>An event as validated by the Api, about to be stored.</summary>
@@ -34,14 +32,14 @@ public sealed record EventSummary(
     int DeliveryCount,
     DateTimeOffset CreatedAt);
 
-/// <summary>One event as GET /events/{id} answers it, with its deliveries and their attempts.</summary>
-/// <param name="PayloadJson">The payload's JSON text; in JSON it is <c>payload</c>, the payload itself.</param>
+/// <summary>One event with its deliveries and their attempts (GET /events/{id} answers it as the Api's <c>EventDetailsResponse</c>).</summary>
+/// <param name="PayloadJson">The payload's JSON text, as stored.</param>
 public sealed record EventDetails(
     Guid Id,
     string MerchantId,
     string Type,
     string Status,
-    [property: JsonPropertyName("payload"), JsonConverter(typeof(RawJsonConverter))] string PayloadJson,
+    string PayloadJson,
     string? IdempotencyKey,
     string? TargetUrl,
     string? Traceparent,

@@ -3,7 +3,7 @@ using NpgsqlTypes;
 
 namespace WebhookDispatcher.Core.Storage;
 
-/// <summary>The <c>events</c> table: ingestion and the queries over events.</summary>
+/// <summary>The <c>events</c> table: its part of ingestion (<see cref="IngestTransaction"/>), the queries over events, and retention.</summary>
 public sealed class EventStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
@@ -53,7 +53,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     // index lookups joined by UNION ALL; an OR of the two conditions would scan the whole table.
     // A new event's deliveries are the ones this batch just inserted, all pending, so they are counted in one
     // grouped pass rather than by a subquery per event: auto-prepare caches a generic plan, and one made while
-    // `deliveries` was empty scanned the whole table once per event (1,000 events against 100,000 deliveries: 7.6 s).
+    // `deliveries` was empty scans the whole table once per event.
     private const string SelectIngestedSql = $"""
         SELECT e.id, e.merchant_id, e.type, e.payload::text, e.idempotency_key, e.created_at,
                COALESCE(n.deliveries, 0)::int, CASE WHEN n.deliveries > 0 THEN 'pending' ELSE 'unrouted' END
@@ -86,97 +86,39 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         FROM events e WHERE e.id = $1
         """;
 
-    /// <summary>
-    /// Stores events and their deliveries atomically: the inserts and the read-back go in one batch, under
-    /// <see cref="StablePlans"/>, which PostgreSQL runs as one implicit transaction, so when this returns every
-    /// event is committed, and one round trip is all it costs. Results come back in the order of <paramref name="events"/>.
-    /// </summary>
-    /// <param name="accept">
-    /// Asked before committing when an event carries an idempotency key (so a repeat may be found): returning
-    /// false rolls everything back and makes this return null. Events without keys skip the explicit transaction.
-    /// </param>
-    public async Task<IReadOnlyList<IngestedEvent>?> IngestAsync(IReadOnlyList<NewEvent> events,
-        Func<IReadOnlyList<IngestedEvent>, bool>? accept = null, CancellationToken cancellationToken = default)
-    {
-        var ids = new Guid[events.Count];
-        var merchants = new string[events.Count];
-        var types = new string[events.Count];
-        var payloads = new string[events.Count];
-        var keys = new string?[events.Count];
-        var targets = new string?[events.Count];
-        var traceparents = new string?[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            (ids[i], merchants[i], types[i], payloads[i], keys[i], targets[i], traceparents[i]) = events[i];
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = accept is not null && keys.Any(k => k is not null)
-            ? await connection.BeginTransactionAsync(cancellationToken)
-            : null;
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(StablePlans.Command());
-        batch.BatchCommands.Add(Command(InsertSql,
+    /// <summary>The insert of new events, as arrays: one element per event.</summary>
+    internal static NpgsqlBatchCommand InsertCommand(Guid[] ids, string[] merchants, string[] types, string[] payloads,
+        string?[] keys, string?[] targets, string?[] traceparents) =>
+        Sql.Command(InsertSql,
             new NpgsqlParameter<Guid[]> { TypedValue = ids },
             new NpgsqlParameter<string[]> { TypedValue = merchants },
             new NpgsqlParameter<string[]> { TypedValue = types },
             new NpgsqlParameter<string[]> { TypedValue = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json },
             new NpgsqlParameter<string?[]> { TypedValue = keys },
             new NpgsqlParameter<string?[]> { TypedValue = targets },
-            new NpgsqlParameter<string?[]> { TypedValue = traceparents }));
-        batch.BatchCommands.Add(Command(DeliveryStore.InsertForEventsSql,
-            new NpgsqlParameter<Guid[]> { TypedValue = ids }));
-        batch.BatchCommands.Add(Command(SelectIngestedSql,
+            new NpgsqlParameter<string?[]> { TypedValue = traceparents });
+
+    /// <summary>The read-back of an ingest: the new events by id ($1), repeats by merchant and idempotency key.</summary>
+    internal static NpgsqlBatchCommand SelectIngestedCommand(Guid[] ids, string[] merchants, string?[] keys) =>
+        Sql.Command(SelectIngestedSql,
             new NpgsqlParameter<Guid[]> { TypedValue = ids },
             new NpgsqlParameter<string[]> { TypedValue = merchants },
-            new NpgsqlParameter<string?[]> { TypedValue = keys }));
+            new NpgsqlParameter<string?[]> { TypedValue = keys });
 
-        var byId = new Dictionary<Guid, IngestedEvent>(events.Count);
-        var byKey = new Dictionary<(string, string), IngestedEvent>();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.NextResultAsync(cancellationToken); // past the plan settings' row
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var stored = new IngestedEvent(
-                    reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5),
-                    reader.GetInt32(6), reader.GetString(7), Replayed: false);
-                byId[stored.Id] = stored;
-                if (stored.IdempotencyKey is { } key)
-                {
-                    byKey[(stored.MerchantId, key)] = stored;
-                }
-            }
-        }
+    internal static IngestedEvent ReadIngested(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5),
+        reader.GetInt32(6), reader.GetString(7), Replayed: false);
 
-        var results = new IngestedEvent[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            if (byId.TryGetValue(ids[i], out var created))
-            {
-                results[i] = created;
-            }
-            else if (keys[i] is { } key && byKey.TryGetValue((merchants[i], key), out var first))
-            {
-                results[i] = first with { Replayed = true };
-            }
-            else
-            {
-                throw new InvalidOperationException($"Event {ids[i]} was neither stored nor found by its idempotency key.");
-            }
-        }
-        if (transaction is not null)
-        {
-            if (!accept!(results))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return null;
-            }
-            await transaction.CommitAsync(cancellationToken);
-        }
-        return results;
-    }
+    /// <summary>
+    /// The events' own refusals, as what they mean: JSON that .NET accepts but PostgreSQL's json type does not (a lone
+    /// surrogate escape, say) is a payload that cannot be stored, not a database failure. Null for anything else.
+    /// </summary>
+    internal static UnstorablePayloadException? Refusal(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.UntranslatableCharacter
+            or PostgresErrorCodes.CharacterNotInRepertoire
+            ? new UnstorablePayloadException(ex.MessageText, ex)
+            : null;
 
     public async Task<IReadOnlyList<EventSummary>> ListAsync(string? merchantId, string? status, int limit, int offset, CancellationToken cancellationToken = default)
     {
@@ -202,40 +144,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>One event with its deliveries and every attempt of each.</summary>
-    public async Task<EventDetails?> GetAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(SelectOneSql, new NpgsqlParameter<Guid> { TypedValue = id }));
-        batch.BatchCommands.Add(Command(DeliveryStore.SelectForEventSql, new NpgsqlParameter<Guid> { TypedValue = id }));
-        batch.BatchCommands.Add(Command(DeliveryStore.SelectAttemptsForEventSql, new NpgsqlParameter<Guid> { TypedValue = id }));
+    /// <summary>One event's row, for <see cref="EventDetailsQuery"/>; its deliveries are read after it.</summary>
+    internal static NpgsqlBatchCommand SelectOneCommand(Guid id) => Sql.Command(SelectOneSql, new NpgsqlParameter<Guid> { TypedValue = id });
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-        var head = (Id: reader.GetGuid(0), Merchant: reader.GetString(1), Type: reader.GetString(2), Status: reader.GetString(3),
-            Payload: reader.GetString(4), Key: reader.IsDBNull(5) ? null : reader.GetString(5),
-            Target: reader.IsDBNull(6) ? null : reader.GetString(6), Traceparent: reader.IsDBNull(7) ? null : reader.GetString(7),
-            CreatedAt: reader.GetFieldValue<DateTimeOffset>(8));
-
-        await reader.NextResultAsync(cancellationToken);
-        var deliveries = await DeliveryStore.ReadDeliveriesAsync(reader, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var attempts = await DeliveryStore.ReadAttemptsAsync(reader, cancellationToken);
-
-        return new EventDetails(head.Id, head.Merchant, head.Type, head.Status, head.Payload, head.Key, head.Target,
-            head.Traceparent, head.CreatedAt,
-            [.. deliveries.Select(d => d with { Attempts = attempts.TryGetValue(d.Id, out var list) ? list : [] })]);
-    }
-
-    internal static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
+    internal static EventDetails ReadOne(NpgsqlDataReader reader) => new(
+        Id: reader.GetGuid(0), MerchantId: reader.GetString(1), Type: reader.GetString(2), Status: reader.GetString(3),
+        PayloadJson: reader.GetString(4), IdempotencyKey: reader.IsDBNull(5) ? null : reader.GetString(5),
+        TargetUrl: reader.IsDBNull(6) ? null : reader.GetString(6), Traceparent: reader.IsDBNull(7) ? null : reader.GetString(7),
+        CreatedAt: reader.GetFieldValue<DateTimeOffset>(8), Deliveries: []);
 
     /// <summary>Removes up to <paramref name="batchSize"/> finished events older than <paramref name="cutoff"/>, with their deliveries and attempts.</summary>
     /// <returns>How many events were removed.</returns>

@@ -5,17 +5,17 @@ namespace WebhookDispatcher.Core.Storage;
 /// <summary>
 /// Plans for the hot statements (claim, outcomes, next-due, ingest) that hold whatever the statistics say and
 /// whenever a plan was made. The tables are a queue: they go from empty to a backlog of 100,000 in seconds, faster
-/// than autovacuum's ANALYZE follows (it waits for a tenth of the rows to change, then for its next nap). Each trap
-/// below was measured on 100,000 rows after statistics of nearly empty tables:
+/// than autovacuum's ANALYZE follows (it waits for a tenth of the rows to change, then for its next nap). On a
+/// backlog planned with the statistics of nearly empty tables (what each cost is in BENCHMARKS.md, "Why the code is
+/// shaped as it is"):
 /// <list type="bullet">
-/// <item>a custom plan on such statistics bitmap-scans and sorts every due row to claim 200 (70 ms a claim);</item>
+/// <item>a custom plan bitmap-scans and sorts every due row to claim a few;</item>
 /// <item>a generic plan, which auto-prepare keeps for the connection's life once a statement has run five times,
-/// made while the tables were empty, scans them for every row claimed (28 s a claim);</item>
-/// <item>the outcome batch read every due row, then joined its outcomes to the rows by a nested loop that rescanned
-/// one side for each row of the other (400 ms a batch of 500, most of the drain's database time);</item>
-/// <item>the ingest's read-back scanned <c>deliveries</c> comparing each row with the batch's 1,000 event ids
-/// (150 ms a batch, growing with the table), and its plan, costed high, was JIT-compiled: 310 ms of LLVM for a
-/// statement that runs in 3.</item>
+/// made while the tables were empty, scans them for every row claimed;</item>
+/// <item>the outcome batch reads every due row, then joins its outcomes to the rows by a nested loop that rescans
+/// one side for each row of the other;</item>
+/// <item>the ingest's read-back scans <c>deliveries</c> comparing each row with the batch's event ids, growing with
+/// the table, and its plan, costed high, is JIT-compiled, which takes far longer than the statement runs.</item>
 /// </list>
 /// So each runs after one of these, in the same implicit transaction (a batch, one round trip): sequential scans,
 /// bitmap scans and sorts disabled, which leaves the keyed index paths, and no JIT; and a plan made once per
@@ -33,11 +33,10 @@ internal static class StablePlans
 
     /// <summary>
     /// The keyed paths, planned once per connection (a generic plan): these statements' shape holds whatever the
-    /// sizes, so a plan made for each execution only costs. Left to itself the plan cache kept making custom plans
-    /// for a single event's ingest, whose one-element arrays always looked cheaper planned afresh: 0.7 ms of
-    /// planning for a 0.2 ms insert (`pg_stat_statements` with planning tracked, one event per commit). Custom plans
-    /// also re-plan the foreign-key checks' own statements for every row written (the outcome's attempt rows: 6 →
-    /// 18 µs a row), and cost the claim 0.3–0.6 ms of planning each.
+    /// sizes, so a plan made for each execution only costs. Left to itself the plan cache keeps making custom plans
+    /// for a single event's ingest, whose one-element arrays always look cheaper planned afresh, and the planning
+    /// outweighs the insert. Custom plans also re-plan the foreign-key checks' own statements for every row written
+    /// (the outcome's attempt rows), and planning is most of a small claim's cost.
     /// </summary>
     public const string Sql = KeyedPathsSql + ", set_config('plan_cache_mode', 'force_generic_plan', true)";
 

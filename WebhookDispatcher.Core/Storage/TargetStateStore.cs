@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using WebhookDispatcher.Core.Targets;
 
 namespace WebhookDispatcher.Core.Storage;
 
@@ -115,39 +116,39 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
     /// still counts failures goes too: past the idle period no retry is due to it, and should one come, its streak
     /// starts again. SKIP LOCKED, so a Worker counting results into a row is never waited on.
     /// </summary>
-    private const string DeleteIdleAdHocSql = """
+    private const string DeleteIdleAdHocSql = $"""
         DELETE FROM target_states WHERE target_key IN (
             SELECT target_key FROM target_states
-            WHERE endpoint_id IS NULL AND target_key LIKE 'url:%' AND target_key IS DISTINCT FROM $1
+            WHERE endpoint_id IS NULL AND target_key LIKE '{TargetKey.UrlPrefix}%' AND target_key IS DISTINCT FROM $1
               AND updated_at < $2 AND next_send_at < $2 AND deferred_until < $2
               AND (circuit_open_until IS NULL OR circuit_open_until < $2) AND (probe_until IS NULL OR probe_until < $2)
             LIMIT $3
             FOR UPDATE SKIP LOCKED)
         """;
 
-    private const string AnyAdHocFailingSql = """
+    private const string AnyAdHocFailingSql = $"""
         SELECT EXISTS (SELECT 1 FROM target_states
-                       WHERE endpoint_id IS NULL AND target_key LIKE 'url:%' AND target_key IS DISTINCT FROM $1
+                       WHERE endpoint_id IS NULL AND target_key LIKE '{TargetKey.UrlPrefix}%' AND target_key IS DISTINCT FROM $1
                          AND consecutive_failures > 0)
         """;
 
     /// <summary>Removes up to <paramref name="batchSize"/> rows of ad-hoc targets idle since <paramref name="idleSince"/>.</summary>
     /// <param name="defaultTargetKey">The default target's key (<c>url:</c> and its URL), which is kept; null when there is none.</param>
     /// <returns>How many rows were removed.</returns>
-    public async Task<int> DeleteIdleAdHocAsync(string? defaultTargetKey, DateTimeOffset idleSince, int batchSize, CancellationToken cancellationToken = default)
+    public async Task<int> DeleteIdleAdHocAsync(TargetKey? defaultTargetKey, DateTimeOffset idleSince, int batchSize, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(DeleteIdleAdHocSql);
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = defaultTargetKey, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = defaultTargetKey?.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = idleSince.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Whether any ad-hoc target (not the default target, <paramref name="defaultTargetKey"/>) is failing now.</summary>
-    public async Task<bool> AnyAdHocFailingAsync(string? defaultTargetKey, CancellationToken cancellationToken = default)
+    public async Task<bool> AnyAdHocFailingAsync(TargetKey? defaultTargetKey, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(AnyAdHocFailingSql);
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = defaultTargetKey, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = defaultTargetKey?.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -155,10 +156,10 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<PaceReservation>> ReserveAsync(IReadOnlyList<PaceRequest> requests, TimeSpan horizon, CancellationToken cancellationToken = default)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(EnsureRows(requests.Select(r => (r.TargetKey, r.EndpointId))));
-        batch.BatchCommands.Add(LockRows(requests.Select(r => r.TargetKey)));
-        batch.BatchCommands.Add(EventStore.Command(ReserveSql,
-            new NpgsqlParameter<string[]> { TypedValue = requests.Select(r => r.TargetKey).ToArray() },
+        batch.BatchCommands.Add(EnsureRows(requests.Select(r => (r.TargetKey.Value, r.EndpointId))));
+        batch.BatchCommands.Add(LockRows(requests.Select(r => r.TargetKey.Value)));
+        batch.BatchCommands.Add(Sql.Command(ReserveSql,
+            new NpgsqlParameter<string[]> { TypedValue = requests.Select(r => r.TargetKey.Value).ToArray() },
             new NpgsqlParameter<int[]> { TypedValue = requests.Select(r => r.Wanted).ToArray() },
             new NpgsqlParameter<double[]> { TypedValue = requests.Select(r => r.RatePerSecond).ToArray() },
             new NpgsqlParameter<double> { TypedValue = horizon.TotalSeconds }));
@@ -167,17 +168,17 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
         await reader.NextResultAsync(cancellationToken); // past the lock's rows
         while (await reader.ReadAsync(cancellationToken))
         {
-            reservations.Add(new PaceReservation(reader.GetString(0), TimeSpan.FromSeconds(reader.GetDouble(1)), reader.GetInt32(2),
+            reservations.Add(new PaceReservation(TargetKey.FromStored(reader.GetString(0)), TimeSpan.FromSeconds(reader.GetDouble(1)), reader.GetInt32(2),
                 reader.GetDouble(3), TimeSpan.FromSeconds(reader.GetDouble(4)), reader.GetFieldValue<DateTimeOffset>(5)));
         }
         return reservations;
     }
 
     /// <returns>True when this caller may send the one probe of a half-open circuit; it has <paramref name="window"/> to report.</returns>
-    public async Task<bool> TryStartProbeAsync(string targetKey, TimeSpan window, CancellationToken cancellationToken = default)
+    public async Task<bool> TryStartProbeAsync(TargetKey targetKey, TimeSpan window, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(StartProbeSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = targetKey });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = targetKey.Value });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = window });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
@@ -191,10 +192,10 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
     {
         await using var batch = dataSource.CreateBatch();
         // Only a failure creates a row; a success for a target with no row has nothing to reset.
-        batch.BatchCommands.Add(EnsureRows(results.Where(r => r.TrailingFailures > 0).Select(r => (r.TargetKey, r.EndpointId))));
-        batch.BatchCommands.Add(LockRows(results.Select(r => r.TargetKey)));
-        batch.BatchCommands.Add(EventStore.Command(RecordResultsSql,
-            new NpgsqlParameter<string[]> { TypedValue = results.Select(r => r.TargetKey).ToArray() },
+        batch.BatchCommands.Add(EnsureRows(results.Where(r => r.TrailingFailures > 0).Select(r => (r.TargetKey.Value, r.EndpointId))));
+        batch.BatchCommands.Add(LockRows(results.Select(r => r.TargetKey.Value)));
+        batch.BatchCommands.Add(Sql.Command(RecordResultsSql,
+            new NpgsqlParameter<string[]> { TypedValue = results.Select(r => r.TargetKey.Value).ToArray() },
             new NpgsqlParameter<bool[]> { TypedValue = results.Select(r => r.Succeeded).ToArray() },
             new NpgsqlParameter<int[]> { TypedValue = results.Select(r => r.TrailingFailures).ToArray() },
             new NpgsqlParameter<DateTime?[]>
@@ -212,7 +213,7 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             changes.Add(new TargetStateChange(
-                TargetKey: reader.GetString(0),
+                TargetKey: TargetKey.FromStored(reader.GetString(0)),
                 EndpointId: reader.IsDBNull(1) ? null : reader.GetGuid(1),
                 ConsecutiveFailures: reader.GetInt32(2),
                 FailingSince: reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
@@ -233,12 +234,12 @@ public sealed class TargetStateStore(NpgsqlDataSource dataSource)
     }
 
     private static NpgsqlBatchCommand LockRows(IEnumerable<string> keys) =>
-        EventStore.Command(LockRowsSql, new NpgsqlParameter<string[]> { TypedValue = keys.ToArray() });
+        Sql.Command(LockRowsSql, new NpgsqlParameter<string[]> { TypedValue = keys.ToArray() });
 
     private static NpgsqlBatchCommand EnsureRows(IEnumerable<(string Key, Guid? EndpointId)> targets)
     {
         var list = targets.ToList();
-        return EventStore.Command(EnsureRowsSql,
+        return Sql.Command(EnsureRowsSql,
             new NpgsqlParameter<string[]> { TypedValue = list.Select(t => t.Key).ToArray() },
             new NpgsqlParameter<Guid?[]> { TypedValue = list.Select(t => t.EndpointId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using WebhookDispatcher.Contracts;
 
 namespace WebhookDispatcher.OperatorConsole.Services;
 

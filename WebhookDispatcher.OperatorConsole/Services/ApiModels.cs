@@ -2,11 +2,10 @@ using System.Text.Json;
 
 namespace WebhookDispatcher.OperatorConsole.Services;
 
-// The Api's answers, as the JSON it writes (WebhookDispatcher.Api/Models and Core's Storage records). The console
-// keeps its own copies rather than referencing Core: it is deployed on its own as a client of the HTTP routes and
-// carries no database code. A change to an answer there needs the same change here.
-
-public sealed record StatusSummary(long Pending, long InFlight, long Delivered, long Dead, long Unrouted, long Total);
+// The Api's answers that are still Core's storage records there (WebhookDispatcher.Api/Models and Core's Storage
+// records), as the JSON it writes. The console keeps copies of these rather than referencing Core: it is deployed on
+// its own as a client of the HTTP routes and carries no database code. The answers that are the Api's own come from
+// WebhookDispatcher.Contracts instead; a change to one of these copies needs the same change in the Api.
 
 public sealed record EventPage(int Page, int Limit, IReadOnlyList<EventSummary> Events);
 
@@ -44,5 +43,3 @@ public sealed record DeliveryDetails(
     IReadOnlyList<DeliveryAttempt> Attempts);
 
 public sealed record DeliveryAttempt(int AttemptNumber, DateTimeOffset StartedAt, double DurationMs, int? StatusCode, string? Error, string? WorkerId);
-
-public sealed record RetryAccepted(IReadOnlyList<long> Retried);

@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace WebhookDispatcher.OperatorConsole.Services;
 
-// The bulk retry of dead deliveries (POST /deliveries/retry/count, then POST /deliveries/retry).
+// The bulk retry of dead deliveries (POST /deliveries/retry/count, then POST /deliveries/retry): its filter, as the
+// console sends it; the answers are WebhookDispatcher.Contracts' BulkRetryCount and BulkRetryResult.
 
 /// <summary>
 /// Which dead deliveries to send again; every field optional, and an absent one is left out of the JSON rather than
@@ -15,9 +16,3 @@ public sealed record BulkRetryFilter(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EndpointId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Since,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Until);
-
-/// <summary>How many dead deliveries a bulk retry with a filter would send again; nothing changed yet.</summary>
-public sealed record BulkRetryCount(long Matching);
-
-/// <summary>How many dead deliveries a bulk retry made pending again, and how many it left dead because their endpoint was deleted.</summary>
-public sealed record BulkRetryResult(long Retried, long SkippedEndpointDeleted);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using WebhookDispatcher.Core.Alerts;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Tests.Infrastructure;
+using WebhookDispatcher.Core.Targets;
 
 namespace WebhookDispatcher.Tests.Alerts;
 
@@ -22,7 +23,7 @@ public sealed class AlertDispatchEndToEndTests(AlertsAppFixture app) : IClassFix
     public async Task AFailingEndpoint_HittingEveryTrigger_PagesOnceInEachChannel_ThenResolvesWithTheSameDedupKey()
     {
         var endpointId = Guid.NewGuid();
-        var key = AlertTrigger.ForEndpoint(endpointId);
+        var key = TargetKey.ForEndpoint(endpointId).Value;
         var url = $"https://{endpointId:N}.merchant.example/webhooks";
         var dedupKey = $"webhook-dispatcher:{key}";
         AlertTrigger Trigger(string kind, string summary, string detail) => new(key, endpointId, "merchant_paged", url, kind, summary, detail);
@@ -89,7 +90,7 @@ public sealed class AlertDispatchEndToEndTests(AlertsAppFixture app) : IClassFix
         {
             trust.EnsureSuccessStatusCode(); // so the receiver, once fixed, accepts this endpoint's signatures
         }
-        var dedupKey = $"webhook-dispatcher:{AlertTrigger.ForEndpoint(endpointId)}";
+        var dedupKey = $"webhook-dispatcher:{TargetKey.ForEndpoint(endpointId).Value}";
         var events = Enumerable.Range(0, 20).Select(i => new { merchantId = Merchant, type = "payment.succeeded", data = new { i } });
         using (var batch = await app.Api.PostAsJsonAsync("/events/batch", new { events }))
         {
@@ -99,7 +100,7 @@ public sealed class AlertDispatchEndToEndTests(AlertsAppFixture app) : IClassFix
                 "SELECT count(*) FROM deliveries WHERE endpoint_id = $1 AND status = 'dead'", endpointId) == 20,
             "all 20 deliveries are dead", TimeSpan.FromMinutes(2));
         await EngineAppFixture.EventuallyAsync(() => Task.FromResult(PagerDutyEvents(dedupKey).Any()), "PagerDuty is paged", Patience);
-        var kinds = (await ListedAsync(AlertTrigger.ForEndpoint(endpointId), "firing")).GetProperty("kinds").EnumerateArray().Select(k => k.GetString()).ToList();
+        var kinds = (await ListedAsync(TargetKey.ForEndpoint(endpointId).Value, "firing")).GetProperty("kinds").EnumerateArray().Select(k => k.GetString()).ToList();
         Assert.Contains(AlertKind.ConsecutiveFailures, kinds);
         Assert.Contains(AlertKind.Dead, kinds);
 
@@ -129,7 +130,7 @@ public sealed class AlertDispatchEndToEndTests(AlertsAppFixture app) : IClassFix
     public async Task ASlackOutage_DelaysItsMessages_InOrder_AndLosesNone_WhilePagerDutyIsToldAtOnce()
     {
         var url = $"https://shared-{Guid.NewGuid():N}.example/webhook";
-        var key = AlertTrigger.ForUrl(url);
+        var key = TargetKey.ForUrl(url).Value;
         var dedupKey = $"webhook-dispatcher:{key}";
         app.Slack.StatusCode = 503;
         try

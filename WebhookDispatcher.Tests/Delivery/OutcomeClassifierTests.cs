@@ -2,6 +2,7 @@ using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Delivery;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Worker.Delivery;
+using WebhookDispatcher.Core.Targets;
 
 namespace WebhookDispatcher.Tests.Delivery;
 
@@ -103,11 +104,11 @@ public class OutcomeClassifierTests
     [Fact]
     public void AnAttempt_CarriesItsTarget_ForTheSharedCircuit()
     {
-        var delivery = Claimed() with { TargetKey = "k", ConsecutiveFailures = 3 };
+        var delivery = Claimed() with { TargetKey = TargetKey.ForUrl("https://k.example/"), ConsecutiveFailures = 3 };
 
         var outcome = _classifier.Classify(delivery, Result(200));
 
-        Assert.Equal("k", outcome.TargetKey);
+        Assert.Equal(TargetKey.ForUrl("https://k.example/"), outcome.TargetKey);
         Assert.True(outcome.TargetWasFailing);
         Assert.True(outcome.Succeeded);
     }

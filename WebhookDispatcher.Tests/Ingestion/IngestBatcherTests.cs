@@ -25,7 +25,8 @@ public sealed class IngestBatcherTests(ThrowawayPostgres postgres) : IClassFixtu
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    private IngestBatcher Batcher() => new(new EventStore(postgres.DataSource), new WakeUpPublisher(_redis, NullLogger<WakeUpPublisher>.Instance),
+    private IngestBatcher Batcher() => new(new IngestionUnitOfWork(new IngestTransaction(postgres.DataSource), new DeliveryStore(postgres.DataSource),
+        new WakeUpPublisher(_redis, NullLogger<WakeUpPublisher>.Instance)),
         Options.Create(new ApiOptions { MaxQueuedEvents = QueueCapacity }), NullLogger<IngestBatcher>.Instance);
 
     private static NewEvent Event(string merchant) =>

@@ -23,8 +23,8 @@ public sealed class ClaimBytesTests(ThrowawayPostgres server) : IClassFixture<Th
         var ct = timeout.Token;
         await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
         await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ct);
-        var events = new EventStore(dataSource);
-        var store = new DeliveryStore(dataSource);
+        var events = new IngestTransaction(dataSource);
+        var store = new DeliveryQueue(dataSource);
 
         // 50 payloads of 100,000 bytes each (5 MB), all due, each going to the merchant's default target.
         var backlog = Enumerable.Range(0, 50)

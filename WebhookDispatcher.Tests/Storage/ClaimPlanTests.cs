@@ -31,7 +31,7 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
             ConnectionStringBuilder = { MaxAutoPrepare = 32, MaxPoolSize = 1 },
         }.Build();
         await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ct);
-        var store = new DeliveryStore(dataSource);
+        var store = new DeliveryQueue(dataSource);
 
         // The trap: statistics of empty tables, and claims on them often enough that auto-prepare and the server's
         // plan cache would keep a plan made now.
@@ -94,7 +94,7 @@ public sealed class ClaimPlanTests(ThrowawayPostgres server, ITestOutputHelper o
             await using var settings = new NpgsqlCommand(StablePlans.Sql, connection, transaction);
             await settings.ExecuteNonQueryAsync(ct);
         }
-        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + DeliveryStore.ClaimSql, connection, transaction);
+        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + DeliveryQueue.ClaimSql, connection, transaction);
         explain.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Limit });
         explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "explain" });
         explain.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = TimeSpan.FromSeconds(30) });

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
-using WebhookDispatcher.Core.Storage;
+using WebhookDispatcher.Api.Models;
 
 namespace WebhookDispatcher.Tests.Storage;
 
@@ -11,7 +11,7 @@ public class EventDetailsJsonTests
     // What minimal APIs serialize with (the Api only changes the ignore condition).
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
-    private static EventDetails Event(string payloadJson) => new(
+    private static EventDetailsResponse Event(string payloadJson) => new(
         Guid.CreateVersion7(), "merchant_123", "payment.succeeded", "delivered", payloadJson, null, null, null,
         DateTimeOffset.UtcNow, []);
 
@@ -33,16 +33,16 @@ public class EventDetailsJsonTests
     {
         const string Payload = """{"order_id":"abc-123","amount":99.99,"nested":{"tags":["a","b"]}}""";
 
-        var read = JsonSerializer.Deserialize<EventDetails>(JsonSerializer.Serialize(Event(Payload), Web), Web)!;
+        var read = JsonSerializer.Deserialize<EventDetailsResponse>(JsonSerializer.Serialize(Event(Payload), Web), Web)!;
 
-        Assert.Equal(Payload, read.PayloadJson);
+        Assert.Equal(Payload, read.Payload);
     }
 
     [Fact]
     public void TheSchema_DoesNotCallThePayloadAString()
     {
         // The OpenAPI document is built from this schema: it must not promise clients a string.
-        var schema = Web.GetJsonSchemaAsNode(typeof(EventDetails));
+        var schema = Web.GetJsonSchemaAsNode(typeof(EventDetailsResponse));
 
         var payload = schema["properties"]!["payload"]!.ToJsonString();
         Assert.DoesNotContain("string", payload);

@@ -32,8 +32,8 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
             ConnectionStringBuilder = { MaxAutoPrepare = 32, MaxPoolSize = 1 },
         }.Build();
         await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ct);
-        var deliveries = new DeliveryStore(dataSource);
-        var events = new EventStore(dataSource);
+        var deliveries = new DeliveryQueue(dataSource);
+        var events = new IngestTransaction(dataSource);
 
         // The trap: every statement run on tiny tables often enough for auto-prepare and the server's plan cache to
         // keep what they plan now, and statistics that say the tables are tiny.
@@ -141,7 +141,7 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
     /// </summary>
     private static async Task RunUnguardedAsync(NpgsqlDataSource dataSource, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken ct)
     {
-        var command = DeliveryStore.RecordOutcomesCommand(outcomes, Worker);
+        var command = DeliveryQueue.RecordOutcomesCommand(outcomes, Worker);
         var before = command.CommandText
             .Replace("d.id = ANY ($1) AND ", "", StringComparison.Ordinal)
             .Replace("d.locked_by = $10", "d.status = 'in_flight' AND d.locked_by = $10", StringComparison.Ordinal);
@@ -161,7 +161,7 @@ public sealed class HotPathPlanTests(ThrowawayPostgres server, ITestOutputHelper
         {
             await set.ExecuteNonQueryAsync(ct);
         }
-        var record = DeliveryStore.RecordOutcomesCommand(outcomes, Worker);
+        var record = DeliveryQueue.RecordOutcomesCommand(outcomes, Worker);
         await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + record.CommandText, connection, transaction);
         foreach (NpgsqlParameter parameter in record.Parameters)
         {

@@ -29,20 +29,21 @@ public sealed class PooledConnectionTests(ThrowawayPostgres server) : IClassFixt
         var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
         Assert.True(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).NoResetOnClose, dataSource.ConnectionString);
         await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
-        var events = new EventStore(dataSource);
+        var events = new IngestTransaction(dataSource);
+        var queue = new DeliveryQueue(dataSource);
         var deliveries = new DeliveryStore(dataSource);
 
         await events.IngestAsync([new NewEvent(Guid.NewGuid(), "merchant_pool", "payment.succeeded", """{"n":1}""", null, null, null)]);
         await AssertDefaultsAsync(dataSource, "the ingest");
 
-        var claimed = Assert.Single(await deliveries.ClaimAsync(10, "worker-pool", TimeSpan.FromSeconds(30), "http://127.0.0.1:9/"));
+        var claimed = Assert.Single(await queue.ClaimAsync(10, "worker-pool", TimeSpan.FromSeconds(30), "http://127.0.0.1:9/"));
         await AssertDefaultsAsync(dataSource, "the claim");
 
-        await deliveries.RecordOutcomesAsync([new DeliveryOutcome(claimed.Id, claimed.AttemptCount, "delivered", TimeSpan.Zero,
+        await queue.RecordOutcomesAsync([new DeliveryOutcome(claimed.Id, claimed.AttemptCount, "delivered", TimeSpan.Zero,
             Attempted: true, 200, null, DateTimeOffset.UtcNow, 1.0)], "worker-pool");
         await AssertDefaultsAsync(dataSource, "the outcome");
 
-        await deliveries.NextDueAsync();
+        await queue.NextDueAsync();
         await deliveries.CountQueuedAsync();
         await AssertDefaultsAsync(dataSource, "next-due and the queue-depth count");
     }

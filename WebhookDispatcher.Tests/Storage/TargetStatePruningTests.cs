@@ -1,6 +1,7 @@
 using WebhookDispatcher.Core.Alerts;
 using WebhookDispatcher.Core.Storage;
 using WebhookDispatcher.Tests.Infrastructure;
+using WebhookDispatcher.Core.Targets;
 
 namespace WebhookDispatcher.Tests.Storage;
 
@@ -33,8 +34,8 @@ public sealed class TargetStatePruningTests(ThrowawayPostgres postgres) : IClass
             """, endpointId);
         var store = new TargetStateStore(postgres.DataSource);
 
-        var removed = await store.DeleteIdleAdHocAsync(AlertTrigger.ForUrl(DefaultTarget), DateTimeOffset.UtcNow.AddHours(-6), batchSize: 1);
-        removed += await store.DeleteIdleAdHocAsync(AlertTrigger.ForUrl(DefaultTarget), DateTimeOffset.UtcNow.AddHours(-6), batchSize: 10);
+        var removed = await store.DeleteIdleAdHocAsync(TargetKey.ForUrl(DefaultTarget), DateTimeOffset.UtcNow.AddHours(-6), batchSize: 1);
+        removed += await store.DeleteIdleAdHocAsync(TargetKey.ForUrl(DefaultTarget), DateTimeOffset.UtcNow.AddHours(-6), batchSize: 10);
 
         Assert.Equal(2, removed);
         var left = await postgres.ScalarAsync<string[]>("SELECT array_agg(target_key ORDER BY target_key) FROM target_states");
@@ -44,8 +45,8 @@ public sealed class TargetStatePruningTests(ThrowawayPostgres postgres) : IClass
             "url:https://recent.example/",
         }.Order(StringComparer.Ordinal), left.Order(StringComparer.Ordinal));
         // The circuit-open one still counts failures; the idle failing one, gone, no longer does.
-        Assert.True(await store.AnyAdHocFailingAsync(AlertTrigger.ForUrl(DefaultTarget)));
+        Assert.True(await store.AnyAdHocFailingAsync(TargetKey.ForUrl(DefaultTarget)));
         await postgres.ExecuteAsync("DELETE FROM target_states WHERE target_key = 'url:https://circuit-open.example/'");
-        Assert.False(await store.AnyAdHocFailingAsync(AlertTrigger.ForUrl(DefaultTarget)));
+        Assert.False(await store.AnyAdHocFailingAsync(TargetKey.ForUrl(DefaultTarget)));
     }
 }

@@ -14,4 +14,11 @@ public sealed record AttemptResult(
     bool Permanent = false)
 {
     public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    /// <summary>
+    /// 410 Gone: the merchant says the endpoint is no more. The one place this rule is read: the delivery ends dead at
+    /// once (<see cref="OutcomeClassifier"/>) and the endpoint is disabled, its other deliveries held
+    /// (<see cref="Core.Storage.DeliveryOutcome.EndpointGone"/>, acted on by the Worker).
+    /// </summary>
+    public bool EndpointGone => StatusCode == StatusCodes.Status410Gone;
 }

@@ -13,10 +13,12 @@ public sealed class OutcomeClassifier(RetryPolicy policy)
         {
             return Outcome(delivery, result, DeliveryStatus.Delivered, TimeSpan.Zero);
         }
-        if (result.StatusCode == 410)
+        if (result.EndpointGone)
         {
-            // 410 Gone: the merchant says this endpoint is no more. Stop, and disable the endpoint.
-            return Outcome(delivery, result with { Error = "HTTP 410 Gone: the endpoint is disabled." }, DeliveryStatus.Dead, TimeSpan.Zero);
+            return Outcome(delivery, result with { Error = "HTTP 410 Gone: the endpoint is disabled." }, DeliveryStatus.Dead, TimeSpan.Zero) with
+            {
+                EndpointGone = delivery.EndpointId is not null,
+            };
         }
         if (result.Permanent)
         {

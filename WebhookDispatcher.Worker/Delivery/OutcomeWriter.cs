@@ -8,7 +8,7 @@ namespace WebhookDispatcher.Worker.Delivery;
 /// attempts and delivery states, instead of a round trip each. Outcomes wait in memory only while their leases
 /// hold; if this process dies first the leases expire and the deliveries are sent again (at-least-once).
 /// </summary>
-public sealed class OutcomeWriter(DeliveryStore store, TargetHealthRecorder health, WorkerIdentity worker, ILogger<OutcomeWriter> logger)
+public sealed class OutcomeWriter(DeliveryQueue store, TargetHealthRecorder health, WorkerIdentity worker, ILogger<OutcomeWriter> logger)
 {
     public const int MaxBatch = 500;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Storage;
+using WebhookDispatcher.Core.Targets;
 
 namespace WebhookDispatcher.Worker.Delivery;
 
@@ -66,12 +67,12 @@ public sealed class TargetGate(TargetStateStore states, IOptions<DispatcherOptio
             }
             else if (first.CircuitOpenFor is { } openFor)
             {
-                await AdmitThroughCircuitAsync(admitted, group.Key, group.ToList(), openFor, first.ProbeOutFor, settings, cancellationToken);
+                await AdmitThroughCircuitAsync(admitted, group.Key.Value, group.ToList(), openFor, first.ProbeOutFor, settings, cancellationToken);
             }
             else if ((first.EndpointId is null ? settings.DefaultRateLimitPerSecond : first.RateLimitPerSecond) is { } rate)
             {
                 var deliveries = group.ToList();
-                (paced ??= []).Add((new PaceRequest(group.Key, first.EndpointId, deliveries.Count, rate * PaceHeadroom), deliveries));
+                (paced ??= []).Add((new PaceRequest(group.Key.Value, first.EndpointId, deliveries.Count, rate * PaceHeadroom), deliveries));
             }
             else
             {
@@ -90,7 +91,7 @@ public sealed class TargetGate(TargetStateStore states, IOptions<DispatcherOptio
     /// Open: everything waits until the circuit half-opens. Half-open: the first Worker to ask sends one delivery
     /// as the probe; the rest, here and in every other Worker, wait for its verdict.
     /// </summary>
-    private async Task AdmitThroughCircuitAsync(List<GatedDelivery> admitted, string targetKey, List<ClaimedDelivery> deliveries,
+    private async Task AdmitThroughCircuitAsync(List<GatedDelivery> admitted, TargetKey targetKey, List<ClaimedDelivery> deliveries,
         TimeSpan openFor, TimeSpan? probeOutFor, DispatcherOptions settings, CancellationToken cancellationToken)
     {
         if (openFor > TimeSpan.Zero)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using WebhookDispatcher.Core;
 using WebhookDispatcher.Core.Alerts;
 using WebhookDispatcher.Core.Storage;
+using WebhookDispatcher.Core.Targets;
 using WebhookDispatcher.Core.Telemetry;
 
 namespace WebhookDispatcher.Worker.Delivery;
@@ -35,16 +36,24 @@ public sealed class TargetHealthRecorder(
         var alerting = alertOptions.Value;
         var changes = await states.RecordResultsAsync(results, settings.CircuitBreakAfter, settings.CircuitCooldown, settings.DisableAfter, cancellationToken);
         var targets = Targets(batch);
-        var defaultKey = settings.DefaultTargetUrl is { } defaultUrl ? AlertTrigger.ForUrl(defaultUrl) : null;
+        var defaultKey = settings.DefaultTargetUrl is { } defaultUrl ? TargetKey.ForUrl(defaultUrl) : (TargetKey?)null;
         var triggers = new List<AlertTrigger>();
         var recovered = new List<string>();
+        var adHocRecovered = false;
         foreach (var change in changes)
         {
             var (merchant, knownUrl) = targets.GetValueOrDefault(change.TargetKey);
             var url = UrlOf(change.TargetKey, knownUrl);
             if (change.ConsecutiveFailures == 0)
             {
-                recovered.Add(change.TargetKey);
+                if (IsAdHoc(change.TargetKey, defaultKey))
+                {
+                    adHocRecovered = true;
+                }
+                else
+                {
+                    recovered.Add(change.TargetKey.Value);
+                }
             }
             if (change.ConsecutiveFailures >= alerting.ConsecutiveFailures)
             {
@@ -59,7 +68,7 @@ public sealed class TargetHealthRecorder(
 
             if (change.CircuitOpened)
             {
-                DispatcherTelemetry.CircuitOpened.Add(1, new KeyValuePair<string, object?>("endpoint", change.TargetKey));
+                DispatcherTelemetry.CircuitOpened.Add(1, new KeyValuePair<string, object?>("endpoint", change.TargetKey.Value));
                 logger.LogWarning("Circuit of {Target} opened after {Failures} failures in a row; its deliveries wait until {OpenUntil:O}, then one probe goes. Last error: {Error}",
                     change.TargetKey, change.ConsecutiveFailures, change.CircuitOpenUntil, change.LastError);
             }
@@ -74,16 +83,16 @@ public sealed class TargetHealthRecorder(
                 {
                     logger.LogError("Endpoint {Endpoint} disabled: every attempt failed since {Since:O}; its deliveries are held until it is enabled again",
                         endpointId, change.FailingSince);
-                    triggers.Add(new AlertTrigger(change.TargetKey, endpointId, merchant, url, AlertKind.AutoDisabled,
+                    triggers.Add(new AlertTrigger(change.TargetKey.Value, endpointId, merchant, url, AlertKind.AutoDisabled,
                         $"{url} disabled: every attempt failed since {change.FailingSince:u}; its deliveries are held", change.LastError));
                 }
             }
         }
-        foreach (var dead in batch.Where(o => o.Attempted && o.Status == DeliveryStatus.Dead && o.TargetKey is not null).GroupBy(o => o.TargetKey!))
+        foreach (var dead in batch.Where(o => o.Attempted && o.Status == DeliveryStatus.Dead && o.TargetKey is not null).GroupBy(o => o.TargetKey!.Value))
         {
             var last = dead.Last();
             var url = UrlOf(dead.Key, last.TargetUrl);
-            triggers.Add(Trigger(defaultKey, dead.Key, Guid.TryParse(dead.Key, out var id) ? id : null, last.MerchantId, url, AlertKind.Dead,
+            triggers.Add(Trigger(defaultKey, dead.Key, dead.Key.EndpointId, last.MerchantId, url, AlertKind.Dead,
                 dead.Count() == 1 ? $"a delivery to {url} is dead" : $"{dead.Count()} deliveries to {url} are dead", last.Error));
         }
 
@@ -96,7 +105,7 @@ public sealed class TargetHealthRecorder(
             }
         }
         // The ad-hoc targets' one alert resolves once none of them is failing, not when the first of them recovers.
-        if (recovered.RemoveAll(key => IsAdHoc(key, defaultKey)) > 0 && !await states.AnyAdHocFailingAsync(defaultKey, cancellationToken))
+        if (adHocRecovered && !await states.AnyAdHocFailingAsync(defaultKey, cancellationToken))
         {
             recovered.Add(AlertStore.AdHocTargetsKey);
         }
@@ -107,27 +116,26 @@ public sealed class TargetHealthRecorder(
     }
 
     /// <summary>An ad-hoc target's key: a URL's, but not the default target's.</summary>
-    internal static bool IsAdHoc(string targetKey, string? defaultTargetKey) =>
-        targetKey.StartsWith("url:", StringComparison.Ordinal) && targetKey != defaultTargetKey;
+    internal static bool IsAdHoc(TargetKey targetKey, TargetKey? defaultTargetKey) =>
+        targetKey.IsUrl && targetKey != defaultTargetKey;
 
     /// <summary>
     /// A trigger for a target's alert; an ad-hoc target's goes to the one alert of all ad-hoc targets, with no
     /// merchant (they are many) and the URL that failed named in its summary.
     /// </summary>
-    private static AlertTrigger Trigger(string? defaultTargetKey, string targetKey, Guid? endpointId, string? merchantId, string url,
+    private static AlertTrigger Trigger(TargetKey? defaultTargetKey, TargetKey targetKey, Guid? endpointId, string? merchantId, string url,
         string kind, string summary, string? detail) =>
         IsAdHoc(targetKey, defaultTargetKey)
             ? new AlertTrigger(AlertStore.AdHocTargetsKey, null, null, "(ad-hoc targets)", kind, $"ad-hoc targets failing; latest: {summary}", detail)
-            : new AlertTrigger(targetKey, endpointId, merchantId, url, kind, summary, detail);
+            : new AlertTrigger(targetKey.Value, endpointId, merchantId, url, kind, summary, detail);
 
     /// <summary>A target's URL for a person: as the outcome named it, or as its key spells it (the default target's).</summary>
-    private static string UrlOf(string targetKey, string? url) =>
-        url ?? (targetKey.StartsWith("url:", StringComparison.Ordinal) ? targetKey[4..] : "(the endpoint)");
+    private static string UrlOf(TargetKey targetKey, string? url) => url ?? targetKey.Url ?? "(the endpoint)";
 
     /// <summary>Each target's merchant and URL, as the batch's outcomes name them.</summary>
-    private static Dictionary<string, (string? MerchantId, string? Url)> Targets(IReadOnlyList<DeliveryOutcome> batch)
+    private static Dictionary<TargetKey, (string? MerchantId, string? Url)> Targets(IReadOnlyList<DeliveryOutcome> batch)
     {
-        var targets = new Dictionary<string, (string?, string?)>();
+        var targets = new Dictionary<TargetKey, (string?, string?)>();
         foreach (var outcome in batch)
         {
             if (outcome.TargetKey is { } key && outcome.MerchantId is not null)
@@ -141,7 +149,7 @@ public sealed class TargetHealthRecorder(
     /// <summary>Per target, in the batch's order: did anything succeed, and how many failures came after the last success.</summary>
     internal static List<TargetResult> Summarize(IReadOnlyList<DeliveryOutcome> batch)
     {
-        Dictionary<string, (bool Succeeded, int Trailing, DateTimeOffset? FirstFailure, string? LastError, bool WasFailing)>? targets = null;
+        Dictionary<TargetKey, (bool Succeeded, int Trailing, DateTimeOffset? FirstFailure, string? LastError, bool WasFailing)>? targets = null;
         foreach (var outcome in batch)
         {
             if (!outcome.Attempted || outcome.TargetKey is not { } key)
@@ -172,7 +180,7 @@ public sealed class TargetHealthRecorder(
             {
                 continue; // healthy and staying so
             }
-            results.Add(new TargetResult(key, Guid.TryParse(key, out var endpointId) ? endpointId : null,
+            results.Add(new TargetResult(key, key.EndpointId,
                 target.Succeeded, target.Trailing, target.FirstFailure, target.LastError));
         }
         return results;

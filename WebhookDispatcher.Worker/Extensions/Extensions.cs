@@ -46,6 +46,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
+        builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<EndpointStore>();
 

@@ -14,7 +14,7 @@ namespace WebhookDispatcher.Worker.Services;
 /// On shutdown it stops claiming, lets attempts in flight finish for a grace period, and gives back the rest.
 /// </summary>
 public sealed class DeliveryWorker(
-    DeliveryStore store,
+    DeliveryQueue store,
     EndpointStore endpoints,
     TargetGate gate,
     WebhookSender sender,
@@ -101,7 +101,7 @@ public sealed class DeliveryWorker(
         if (wakeUp.Signal.IsSet)
         {
             // New work was announced while we claimed: claim again at once. Under a steady stream of events this
-            // saves the next-due query on every cycle, one of the two queries each wake-up used to cost.
+            // saves the next-due query on every cycle: a wake-up costs the claim alone.
             await wakeUp.Signal.WaitAsync(TimeSpan.Zero, stoppingToken);
             return;
         }
@@ -171,7 +171,7 @@ public sealed class DeliveryWorker(
             writer.Enqueue(outcome);
             Record(delivery, result, outcome);
 
-            if (result.StatusCode == 410 && delivery.EndpointId is { } endpointId)
+            if (outcome.EndpointGone && delivery.EndpointId is { } endpointId)
             {
                 await endpoints.DisableAsync(endpointId, "The endpoint answered 410 Gone.");
                 logger.LogWarning("Endpoint {Endpoint} of merchant {Merchant} answered 410 Gone and is disabled", endpointId, delivery.MerchantId);

@@ -70,7 +70,7 @@ public sealed class RetentionService(EventStore events, AlertStore alerts, Targe
     /// </summary>
     private async Task<long> RemoveIdleAdHocTargetsAsync(RetentionOptions retention, CancellationToken cancellationToken)
     {
-        var defaultKey = dispatcherOptions.Value.DefaultTargetUrl is { } url ? Core.Alerts.AlertTrigger.ForUrl(url) : null;
+        var defaultKey = dispatcherOptions.Value.DefaultTargetUrl is { } url ? Core.Targets.TargetKey.ForUrl(url) : (Core.Targets.TargetKey?)null;
         var idleSince = time.GetUtcNow() - retention.AdHocTargetIdle;
         long removed = 0;
         int batch;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace WebhookDispatcher.Core.Storage;
+namespace WebhookDispatcher.Api.Models;
 
 /// <summary>
 /// Writes a string that already holds JSON (a payload as PostgreSQL stored it) as that JSON, not as a string of
