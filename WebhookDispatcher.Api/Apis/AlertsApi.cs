@@ -30,7 +30,7 @@ public static class AlertsApi
         var count = DefaultLimit;
         if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > MaxLimit))
         {
-            return Problems.Validation("limit", $"The limit is a whole number from 1 to {MaxLimit}.");
+            return Problems.Validation("limit", $"The limit must be a whole number from 1 to {MaxLimit}.");
         }
         return TypedResults.Ok(new AlertList(state, count, await alerts.ListAsync(state, count, cancellationToken)));
     }

@@ -31,7 +31,7 @@ public static class DeliveriesApi
     {
         if (status is not null && !DeliveryStatus.IsValid(status))
         {
-            return Problems.Validation("status", $"The status is one of {string.Join(", ", DeliveryStatus.All)}.");
+            return Problems.Validation("status", $"The status must be one of {string.Join(", ", DeliveryStatus.All)}.");
         }
         Guid? endpoint = null;
         if (endpointId is not null)

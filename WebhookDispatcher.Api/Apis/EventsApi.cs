@@ -116,7 +116,7 @@ public static class EventsApi
     {
         if (status is not null && !DeliveryStatus.IsValidEventStatus(status))
         {
-            return Problems.Validation("status", $"The status is one of {string.Join(", ", DeliveryStatus.EventStatuses)}.");
+            return Problems.Validation("status", $"The status must be one of {string.Join(", ", DeliveryStatus.EventStatuses)}.");
         }
         if (ParsePage(page, limit, out var pageNumber, out var pageSize) is { } problem)
         {
@@ -170,11 +170,11 @@ public static class EventsApi
         pageSize = 20;
         if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1 || pageNumber > 1_000_000))
         {
-            return Problems.Validation("page", "The page is a whole number from 1 to 1,000,000.");
+            return Problems.Validation("page", "The page must be a whole number from 1 to 1,000,000.");
         }
         if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize < 1 || pageSize > MaxPageSize))
         {
-            return Problems.Validation("limit", $"The limit is a whole number from 1 to {MaxPageSize}.");
+            return Problems.Validation("limit", $"The limit must be a whole number from 1 to {MaxPageSize}.");
         }
         return null;
     }

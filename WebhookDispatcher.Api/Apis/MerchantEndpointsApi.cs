@@ -192,7 +192,7 @@ public static class MerchantEndpointsApi
     private static ProblemHttpResult? MerchantProblem(string merchantId) =>
         EventRequestParser.IsIdentifier(merchantId)
             ? null
-            : Problems.Validation("merchantId", "A merchant id is 1 to 128 letters, digits and _ . : -, starting with a letter or digit.");
+            : Problems.Validation("merchantId", "A merchant id must be 1 to 128 letters, digits and _ . : -, starting with a letter or digit.");
 
     private static ProblemHttpResult? IdProblem(string merchantId, string id, out Guid endpointId)
     {

@@ -20,7 +20,7 @@ public static class BulkRetryRequestParser
         }
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors["$"] = ["The body is a JSON object: { \"status\", \"merchantId\", \"endpointId\", \"since\", \"until\" }, each optional."];
+            errors["$"] = ["The body must be a JSON object: { \"status\", \"merchantId\", \"endpointId\", \"since\", \"until\" }, each optional."];
             return null;
         }
 
@@ -38,7 +38,7 @@ public static class BulkRetryRequestParser
         var merchantId = String(root, "merchantId", errors);
         if (merchantId is { Length: 0 or > 200 })
         {
-            errors["merchantId"] = ["A merchantId is 1 to 200 characters."];
+            errors["merchantId"] = ["A merchantId must be 1 to 200 characters."];
         }
         Guid? endpointId = null;
         if (String(root, "endpointId", errors) is { } endpoint)
@@ -69,7 +69,7 @@ public static class BulkRetryRequestParser
         }
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors[name] = [$"{name} is a string."];
+            errors[name] = [$"{name} must be a string."];
             return null;
         }
         return value.GetString();

@@ -43,7 +43,7 @@ public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            errors["body"] = ["An endpoint is a JSON object."];
+            errors["body"] = ["An endpoint must be a JSON object."];
             return null;
         }
 
@@ -52,7 +52,7 @@ public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
         {
             if (urlElement.ValueKind != JsonValueKind.String)
             {
-                errors["url"] = ["'url' is a string."];
+                errors["url"] = ["'url' must be a string."];
             }
             else if (await targetPolicy.CheckAsync(urlElement.GetString(), cancellationToken) is { } problem)
             {
@@ -73,7 +73,7 @@ public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
         {
             if (descriptionElement.ValueKind != JsonValueKind.String || descriptionElement.GetString()!.Length > MaxDescriptionLength)
             {
-                errors["description"] = [$"'description' is a string of at most {MaxDescriptionLength} characters."];
+                errors["description"] = [$"'description' must be a string of at most {MaxDescriptionLength} characters."];
             }
             else
             {
@@ -96,7 +96,7 @@ public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
                 {
                     if (type.ValueKind != JsonValueKind.String || type.GetString() is not { Length: > 0 and <= 128 } name || !EventTypePattern().IsMatch(name))
                     {
-                        errors["eventTypes"] = ["Each event type is a name such as 'payment.succeeded'."];
+                        errors["eventTypes"] = ["Each event type must be a name such as 'payment.succeeded'."];
                         break;
                     }
                     eventTypes.Add(name);
@@ -109,7 +109,7 @@ public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
         {
             if (enabledElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
-                errors["enabled"] = ["'enabled' is true or false."];
+                errors["enabled"] = ["'enabled' must be true or false."];
             }
             else
             {
@@ -123,7 +123,7 @@ public sealed partial class EndpointRequestParser(TargetUrlPolicy targetPolicy)
         {
             if (rateElement.ValueKind != JsonValueKind.Number || !rateElement.TryGetInt32(out var rate) || rate is < 1 or > MaxRateLimitPerSecond)
             {
-                errors["rateLimitPerSecond"] = [$"'rateLimitPerSecond' is a whole number of requests per second from 1 to {MaxRateLimitPerSecond:N0}, or null for no limit."];
+                errors["rateLimitPerSecond"] = [$"'rateLimitPerSecond' must be a whole number of requests per second from 1 to {MaxRateLimitPerSecond:N0}, or null for no limit."];
             }
             else
             {

@@ -42,12 +42,12 @@ public sealed class EventIngestion(
         var list = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("events", out var wrapped) ? wrapped : body;
         if (list.ValueKind != JsonValueKind.Array)
         {
-            return new IngestionResult.Invalid("events", "A batch is a JSON array of events, or an object with an 'events' array.");
+            return new IngestionResult.Invalid("events", "A batch must be a JSON array of events, or an object with an 'events' array.");
         }
         var count = list.GetArrayLength();
         if (count == 0 || count > limits.MaxBatchEvents)
         {
-            return new IngestionResult.Invalid("events", $"A batch holds 1 to {limits.MaxBatchEvents} events; this one has {count}.");
+            return new IngestionResult.Invalid("events", $"A batch must hold 1 to {limits.MaxBatchEvents} events; this one has {count}.");
         }
 
         // Each event is held to the single event's limit, before anything else is read of it: a batch of

@@ -40,7 +40,7 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            Add(errors, Name(path, "body"), "An event is a JSON object.");
+            Add(errors, Name(path, "body"), "An event must be a JSON object.");
             return null;
         }
 
@@ -75,7 +75,7 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
             CheckAmount(body, path, errors);
             if (RequiredString(body, "currency", 3, path, errors) is { } currency && !CurrencyPattern().IsMatch(currency))
             {
-                Add(errors, Name(path, "currency"), "A currency is a three-letter ISO 4217 code in capitals, such as INR or USD.");
+                Add(errors, Name(path, "currency"), "The currency must be a three-letter ISO 4217 code in capitals, such as INR or USD.");
             }
             RequiredString(body, "transactionId", MaxIdLength, path, errors);
             // The payment seed's body is itself the data: the merchant receives it as the producer sent it.
@@ -123,12 +123,12 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
             field = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
             if (field is null)
             {
-                Add(errors, Name(path, "idempotencyKey"), "An idempotency key is a string.");
+                Add(errors, Name(path, "idempotencyKey"), "An idempotency key must be a string.");
                 return null;
             }
             if (!IsValidKey(field))
             {
-                Add(errors, Name(path, "idempotencyKey"), $"An idempotency key is 1 to {MaxIdempotencyKeyLength} printable ASCII characters.");
+                Add(errors, Name(path, "idempotencyKey"), $"An idempotency key must be 1 to {MaxIdempotencyKeyLength} printable ASCII characters.");
                 return null;
             }
         }
@@ -136,7 +136,7 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
         {
             if (!IsValidKey(header))
             {
-                Add(errors, "Idempotency-Key", $"The Idempotency-Key header is 1 to {MaxIdempotencyKeyLength} printable ASCII characters.");
+                Add(errors, "Idempotency-Key", $"The Idempotency-Key header must be 1 to {MaxIdempotencyKeyLength} printable ASCII characters.");
                 return null;
             }
             if (field is not null && field != header)
@@ -160,11 +160,11 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
         }
         else if (amount.ValueKind != JsonValueKind.Number || !amount.TryGetDecimal(out var value))
         {
-            Add(errors, Name(path, "amount"), "The amount is a number.");
+            Add(errors, Name(path, "amount"), "The amount must be a number.");
         }
         else if (value <= 0)
         {
-            Add(errors, Name(path, "amount"), "The amount is greater than zero.");
+            Add(errors, Name(path, "amount"), "The amount must be greater than zero.");
         }
     }
 
@@ -203,7 +203,7 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
         }
         if (element.ValueKind != JsonValueKind.String)
         {
-            Add(errors, Name(path, name), $"'{name}' is a string, not {Describe(element.ValueKind)}.");
+            Add(errors, Name(path, name), $"'{name}' must be a string, not {Describe(element.ValueKind)}.");
             return null;
         }
         string value;
@@ -219,7 +219,7 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
         }
         if (value.Length == 0 || value.Length > maxLength)
         {
-            Add(errors, Name(path, name), $"'{name}' is 1 to {maxLength} characters.");
+            Add(errors, Name(path, name), $"'{name}' must be 1 to {maxLength} characters.");
             return null;
         }
         return value;
@@ -234,7 +234,7 @@ public sealed partial class EventRequestParser(TargetUrlPolicy targetPolicy, boo
         }
         if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
         {
-            Add(errors, Name(path, name), $"'{name}' is a JSON object or array, not {Describe(element.ValueKind)}.");
+            Add(errors, Name(path, name), $"'{name}' must be a JSON object or array, not {Describe(element.ValueKind)}.");
             return null;
         }
         return element.GetRawText();

@@ -30,7 +30,7 @@ public static class SecretRotationRequestParser
                 var body = document!.RootElement;
                 if (body.ValueKind != JsonValueKind.Object)
                 {
-                    return (default, Problems.Validation("body", "A rotation's body is a JSON object such as {\"overlap\": \"PT1H\"}, or nothing."));
+                    return (default, Problems.Validation("body", "A rotation's body must be a JSON object such as {\"overlap\": \"PT1H\"}, or nothing."));
                 }
                 if (body.TryGetProperty("overlap", out var overlap) && overlap.ValueKind != JsonValueKind.Null)
                 {

@@ -33,7 +33,7 @@ public sealed class EndpointsPageTests(ChromiumFixture chromium, BrowserAppFixtu
         await row.Locator("[data-testid=rate-limit-edit]").ClickAsync();
         await row.Locator("[data-testid=rate-limit-input]").FillAsync("0");
         await row.Locator("[data-testid=rate-limit-save]").ClickAsync();
-        await Expect(row.Locator("[data-testid=rate-limit-error]")).ToContainTextAsync("'rateLimitPerSecond' is a whole number of requests per second from 1 to");
+        await Expect(row.Locator("[data-testid=rate-limit-error]")).ToContainTextAsync("'rateLimitPerSecond' must be a whole number of requests per second from 1 to");
         await session.ShotAsync("rate-limit-refused");
         Assert.Null(await RateLimitAsync(merchant, endpointId));
 

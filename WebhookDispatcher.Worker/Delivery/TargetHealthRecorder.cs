@@ -95,6 +95,14 @@ public sealed class TargetHealthRecorder(
             triggers.Add(Trigger(defaultKey, dead.Key, dead.Key.EndpointId, last.MerchantId, url, AlertKind.Dead,
                 dead.Count() == 1 ? $"a delivery to {url} is dead" : $"{dead.Count()} deliveries to {url} are dead", last.Error));
         }
+        // An endpoint that answered 410 Gone is disabled by the Worker at once (DeliveryWorker): its alert says so.
+        foreach (var gone in batch.Where(o => o.EndpointGone && o.TargetKey is { EndpointId: not null }).GroupBy(o => o.TargetKey!.Value))
+        {
+            var last = gone.Last();
+            var url = UrlOf(gone.Key, last.TargetUrl);
+            triggers.Add(new AlertTrigger(gone.Key.Value, gone.Key.EndpointId, last.MerchantId, url, AlertKind.AutoDisabled,
+                $"{url} disabled: it answered 410 Gone; its deliveries are held", last.Error));
+        }
 
         if (triggers.Count > 0)
         {
